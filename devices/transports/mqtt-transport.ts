@@ -1,0 +1,150 @@
+import { createHash, randomBytes } from 'node:crypto';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Device as DeviceConfig } from '../../server/config/office-schema';
+import type { DeviceEvent } from '../../server/ingest/device-event';
+import type { EventBus, IngestOutcome } from '../../server/ingest/event-bus';
+import type { Clock } from '../../server/shared/clock';
+import type { Logger } from '../../server/shared/logger';
+import type { DecodedRead } from '../decoders/types';
+import { codecFor, type FirmwareCodec, type MqttBinding } from './firmware-codecs';
+import { BurstLogger } from './burst-logger';
+
+/** One controller board: devices that share a firmware, a base topic and (esp-rfid) a door. */
+interface BoardGroup {
+  codec: FirmwareCodec;
+  binding: MqttBinding;
+  devices: DeviceConfig[];
+}
+
+const ROLES_FOR_KIND: Record<DecodedRead['kind'], readonly string[] | 'all'> = {
+  badge: ['badge_reader', 'combo'],
+  barcode: ['barcode_scanner', 'combo'],
+  door: ['door_sensor', 'combo'],
+  lock: ['lock', 'combo'],
+  availability: 'all',
+  heartbeat: 'all',
+};
+
+/** Reads without a device-provided sequence are deduplicated within this window (QoS 1 redelivery). */
+const REDELIVERY_WINDOW_MS = 2000;
+
+/**
+ * Subscribes to every configured MQTT device, decodes firmware payloads into normalized events
+ * and routes each read to the device of the right role on that board. Devices on Safekeep's own
+ * firmware get an acknowledgement only after the read is committed.
+ */
+export class MqttTransport {
+  private client: MqttClient | null = null;
+  private readonly groups: BoardGroup[];
+  private readonly log: Logger;
+  private readonly problems: BurstLogger;
+
+  constructor(
+    private readonly deps: {
+      url: string;
+      bus: EventBus;
+      devices: readonly DeviceConfig[];
+      logger: Logger;
+      clock: Clock;
+      username?: string;
+      password?: string;
+    },
+  ) {
+    this.log = deps.logger.child({ component: 'mqtt' });
+    this.problems = new BurstLogger(this.log, deps.clock);
+    this.groups = groupByBoard(deps.devices);
+  }
+
+  async start(): Promise<void> {
+    const client = await mqtt.connectAsync(this.deps.url, {
+      clientId: `safekeep-server-${randomBytes(4).toString('hex')}`,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      ...(this.deps.username ? { username: this.deps.username, password: this.deps.password } : {}),
+    });
+    this.client = client;
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
+    // Subscriptions are renewed on every reconnect, so a broker restart loses no device.
+    client.on('connect', () => void this.subscribe());
+    await this.subscribe();
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.endAsync();
+    this.client = null;
+  }
+
+  connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  private async subscribe(): Promise<void> {
+    const filters = [...new Set(this.groups.flatMap((g) => g.codec.subscriptions(g.binding)))];
+    if (filters.length > 0) await this.client?.subscribeAsync(filters, { qos: 1 });
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const receivedAt = this.deps.clock.now();
+    for (const group of this.groups) {
+      if (!group.codec.matches(group.binding, topic)) continue;
+      const result = group.codec.decode(topic, payload, group.binding);
+      if (!result.ok) {
+        this.problems.report(`${group.binding.topic}:${result.error.code}`, { topic, code: result.error.code }, result.error.message);
+        this.deps.bus.emit('device.rejected', { deviceId: group.devices[0]?.id ?? null, reason: result.error.message });
+        continue;
+      }
+      for (const read of result.reads) this.route(group, read, topic, payload, receivedAt);
+    }
+  }
+
+  private route(group: BoardGroup, read: DecodedRead, topic: string, payload: Buffer, receivedAt: Date): void {
+    const roles = ROLES_FOR_KIND[read.kind];
+    const targets = roles === 'all' ? group.devices : group.devices.filter((d) => roles.includes(d.role)).slice(0, 1);
+    if (targets.length === 0) {
+      this.problems.report(`${group.binding.topic}:no-device`, { topic, kind: read.kind }, 'read of a kind no configured device on this board has');
+      return;
+    }
+    for (const device of targets) {
+      const { dedupeHint, ...fields } = read;
+      const idempotencyKey = dedupeHint
+        ? `${device.id}:${dedupeHint}`
+        : `${device.id}:${digest(topic, payload)}:${Math.floor(receivedAt.getTime() / REDELIVERY_WINDOW_MS)}`;
+      const event = { ...fields, deviceId: device.id, idempotencyKey } as DeviceEvent;
+      const settle =
+        dedupeHint && group.codec.acknowledge
+          ? (outcome: IngestOutcome) => this.acknowledge(group, dedupeHint, outcome)
+          : undefined;
+      this.deps.bus.emit('device.event', { event, receivedAt, ...(settle ? { settle } : {}) });
+    }
+  }
+
+  /** Only a stored (or already stored) read is acknowledged; anything else is resent by the device. */
+  private acknowledge(group: BoardGroup, dedupeHint: string, outcome: IngestOutcome): void {
+    if (outcome.status === 'refused' || !this.client || !group.codec.acknowledge) return;
+    const ack = group.codec.acknowledge(group.binding, dedupeHint);
+    this.client.publish(ack.topic, ack.payload, { qos: 1, retain: false });
+  }
+}
+
+function groupByBoard(devices: readonly DeviceConfig[]): BoardGroup[] {
+  const groups = new Map<string, BoardGroup>();
+  for (const device of devices) {
+    const t = device.transport;
+    if (t.type !== 'mqtt') continue;
+    const key = `${t.firmware}|${t.topic}|${t.door ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      const binding: MqttBinding = { topic: t.topic, ...(t.door ? { door: t.door } : {}), credentialFormat: device.credential_format };
+      group = { codec: codecFor(t.firmware), binding, devices: [] };
+      groups.set(key, group);
+    }
+    group.devices.push(device);
+    if (device.credential_format) group.binding.credentialFormat = device.credential_format;
+  }
+  return [...groups.values()];
+}
+
+function digest(topic: string, payload: Buffer): string {
+  return createHash('sha256').update(topic).update('\0').update(payload).digest('hex').slice(0, 24);
+}

@@ -1,0 +1,71 @@
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Services } from '../services';
+import { buildOpenApi } from './openapi';
+import { HttpError, type RouteDef } from './route';
+import { validatePart } from './validate';
+import { ROUTES } from './route-table';
+
+export interface HttpAppOptions {
+  /** Built dashboard (vite output); served when present. */
+  dashboardDir?: string;
+  version: string;
+}
+
+export function createHttpApp(services: Services, options: HttpAppOptions, routes: readonly RouteDef[] = ROUTES): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '256kb', strict: true }));
+
+  const openapi = buildOpenApi(routes, options.version);
+  app.get('/api/openapi.json', (_req, res) => void res.json(openapi));
+
+  for (const route of routes) {
+    app[route.method](route.path, async (req: Request, res: Response) => {
+      const params = validatePart(route.params, req.params, 'params');
+      const query = validatePart(route.query, req.query, 'query');
+      const body = validatePart(route.body, req.body, 'body');
+      const result = await route.handler(services, { params, query, body, req, res });
+      if (!res.headersSent) res.status(route.status ?? 200).json(result);
+    });
+  }
+  app.use('/api', (req, res) => void res.status(404).json({ error: `no route ${req.method} ${req.baseUrl}${req.path}` }));
+
+  if (options.dashboardDir && existsSync(path.join(options.dashboardDir, 'index.html'))) {
+    const dir = options.dashboardDir;
+    app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(dir, 'index.html')));
+  }
+
+  app.use(errorHandler(services));
+  return app;
+}
+
+function errorHandler(services: Services): ErrorRequestHandler {
+  const log = services.logger.child({ component: 'http' });
+  return (err, req, res, _next) => {
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ error: err.message, ...(err.fields ? { fields: err.fields } : {}) });
+      return;
+    }
+    // body-parser's own errors (malformed JSON, too large, wrong charset) carry a 4xx status.
+    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: (err as Error).message || 'bad request' });
+      return;
+    }
+    if ((err as { name?: string }).name === 'SequelizeUniqueConstraintError') {
+      res.status(409).json({ error: 'conflicts with an existing entry' });
+      return;
+    }
+    if ((err as { field?: string; status?: number }).field !== undefined && err instanceof Error) {
+      const domain = err as Error & { field: string; status?: number };
+      res.status(domain.status ?? 400).json({ error: domain.message, fields: [{ field: `body.${domain.field}`, message: domain.message }] });
+      return;
+    }
+    log.error({ err: String(err), method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  };
+}

@@ -1,0 +1,8 @@
+import type { RouteDef } from './route';
+import { healthRoutes } from './routes/health';
+import { recordRoutes } from './routes/records';
+import { logRoutes } from './routes/log';
+import { deviceRoutes } from './routes/devices';
+
+/** Every HTTP route of the server. A route exists only if it is here, with its access rule. */
+export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes];

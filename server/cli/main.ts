@@ -1,0 +1,71 @@
+import { Command, CommanderError } from 'commander';
+import { describeFailure, loadContext } from './context';
+import { logBundle, logCheckpoint, logVerifierKey, logVerify, logVerifyBundle } from './log-commands';
+import { importCommand } from './import-command';
+import { demoCommand, serveCommand } from './serve-command';
+
+/** `npx safekeep …`: returns the exit code instead of exiting, so tests can call it in-process. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('safekeep')
+    .description('Safekeep: custody of paper client files, on a verifiable custody log')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const run = (action: () => Promise<number> | number) => async () => {
+    exitCode = await action();
+  };
+
+  program
+    .command('serve')
+    .description('run the server for real use (npm start)')
+    .action(run(() => serveCommand(loadContext())));
+  program
+    .command('demo')
+    .description('seed a demo office and run it with simulated readers (npm run demo)')
+    .action(run(() => demoCommand()));
+  program
+    .command('import')
+    .description('import people, badges or records from CSV: all rows or none')
+    .argument('<kind>', 'people | badges | records')
+    .argument('<file>', 'CSV file with a header row')
+    .action(async (kind: string, file: string) => {
+      exitCode = await importCommand(loadContext(), kind, file);
+    });
+
+  const log = program.command('log').description('the custody log');
+  log
+    .command('verify')
+    .description('re-derive the whole log and check it against every signed checkpoint')
+    .option('--key <verifier-key>', 'verifier key to trust (default: this office key)')
+    .action(async (opts: { key?: string }) => {
+      exitCode = await logVerify(loadContext(), opts);
+    });
+  log.command('checkpoint').description('sign a checkpoint now and print it').action(run(() => logCheckpoint(loadContext())));
+  log
+    .command('bundle')
+    .description("write one record's custody bundle")
+    .argument('<barcode>')
+    .requiredOption('--out <file>', 'where to write the bundle')
+    .action(async (barcode: string, opts: { out: string }) => {
+      exitCode = await logBundle(loadContext(), barcode, opts.out);
+    });
+  log
+    .command('verify-bundle')
+    .description('verify a custody bundle offline, without the database')
+    .argument('<file>')
+    .option('--key <verifier-key>', 'the verifier key you trust')
+    .action((file: string, opts: { key?: string }) => {
+      exitCode = logVerifyBundle(file, opts);
+    });
+  log.command('verifier-key').description('print the verifier key string').action(run(() => logVerifierKey(loadContext())));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    const failure = describeFailure(err);
+    console.error(failure.message);
+    return failure.exitCode;
+  }
+}

@@ -1,0 +1,185 @@
+import canonicalize from 'canonicalize';
+
+/**
+ * Event leaves: the exact bytes that are hashed into the custody log.
+ *
+ * Leaf bytes = `safekeep/event/v1\n` + RFC 8785 (JCS) canonical JSON of the event. Independent
+ * verifiers re-derive these bytes with their own JCS library, so only values every JSON
+ * implementation round-trips exactly are allowed: no floats (their text form differs between
+ * languages), no integers at or above 2^53, nothing JSON.stringify would silently drop or convert
+ * (undefined, functions, Dates, class instances).
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** The fields the spec names. Fields that do not apply are omitted, never set to undefined. */
+export interface LeafEventFields {
+  /** e.g. `record.checked_out`, `cabinet.opened`, `visitor.signed_in`. */
+  type: string;
+  /** RFC 3339 UTC with `Z`. */
+  ts_server?: string;
+  /** The device's own clock: kept as evidence, never trusted for order. */
+  ts_device?: string;
+  device?: string;
+  /** Pseudonymous id, never a name: the log can't be erased, so it must hold no personal data. */
+  actor?: string;
+  record?: string;
+  location?: string;
+  /** 1..n per record, so a bundle can show that no event of the record is missing. */
+  record_seq?: number;
+  /** Hex RFC 6962 leaf hash of the same record's previous entry. */
+  record_prev?: string;
+  /** Ids of the raw device reads behind this event. */
+  evidence?: Array<string | number>;
+  /** Salted commitments to personal facts kept off-log (erasable). */
+  commitments?: JsonValue;
+  reason?: string;
+}
+
+/** Room for fields the spec does not name yet, as long as they are JSON-safe. */
+export interface ExtraLeafFields {
+  [field: string]: JsonValue | undefined;
+}
+
+/** One custody event, as hashed into the log. */
+export interface LeafEvent extends LeafEventFields, ExtraLeafFields {}
+
+/**
+ * LeafEvent without some named fields. `Omit<LeafEvent, K>` does not work: keyof a type with an
+ * index signature is just `string`, so Omit would drop every named field, `type` included.
+ */
+export type LeafEventWithout<K extends keyof LeafEventFields> = Omit<LeafEventFields, K> & ExtraLeafFields;
+
+export const LEAF_PREFIX = 'safekeep/event/v1\n';
+const PREFIX_BYTES = Buffer.from(LEAF_PREFIX, 'ascii');
+
+// Deep enough for any real event; bounds the recursion so hostile input can't blow the stack.
+const MAX_DEPTH = 32;
+// Field ranges in the pattern itself: Date.parse would cost more than the whole rest of the check.
+const RFC3339_UTC = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d{1,9})?Z$/;
+const HEX_HASH = /^[0-9a-f]{64}$/;
+const STRING_FIELDS = ['type', 'ts_server', 'ts_device', 'device', 'actor', 'record', 'location', 'record_prev', 'reason'] as const;
+
+/** Canonical leaf bytes of `event`. Throws an Error naming the offending path on invalid input. */
+export function encodeLeaf(event: LeafEvent): Buffer {
+  checkEvent(event);
+  // checkEvent guarantees canonicalize can neither fail nor drop anything.
+  const json = canonicalize(event) as string;
+  // One allocation: the ASCII prefix is also valid UTF-8.
+  return Buffer.from(LEAF_PREFIX + json, 'utf8');
+}
+
+/**
+ * The event inside leaf bytes. Rejects anything that is not exactly what encodeLeaf would produce
+ * for it (other key order, whitespace, escapes, number spellings, duplicate keys), so every event
+ * has one and only one leaf hash.
+ */
+export function decodeLeaf(bytes: Uint8Array): LeafEvent {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < PREFIX_BYTES.length || !buf.subarray(0, PREFIX_BYTES.length).equals(PREFIX_BYTES)) {
+    throw new Error('leaf: missing the "safekeep/event/v1" prefix line');
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(PREFIX_BYTES.length));
+  } catch {
+    throw new Error('leaf: event is not valid UTF-8');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('leaf: event is not valid JSON');
+  }
+  const event = parsed as LeafEvent;
+  const again = encodeLeaf(event);
+  if (!again.equals(buf)) throw new Error('leaf: event is not in canonical (RFC 8785) form');
+  return event;
+}
+
+function checkEvent(event: LeafEvent): void {
+  if (!isPlainObject(event)) throw new Error('leaf: an event must be a plain JSON object');
+  checkValue(event, [], 0);
+  for (const field of STRING_FIELDS) {
+    const value = event[field];
+    if (value !== undefined && typeof value !== 'string') throw new Error(`leaf: $.${field} must be a string`);
+  }
+  if (typeof event.type !== 'string' || event.type === '') throw new Error('leaf: $.type is required');
+  for (const field of ['ts_server', 'ts_device'] as const) {
+    const value = event[field];
+    if (value !== undefined && !RFC3339_UTC.test(value)) {
+      throw new Error(`leaf: $.${field} must be an RFC 3339 UTC time ending in Z, got ${JSON.stringify(value)}`);
+    }
+  }
+  const seq = event.record_seq;
+  if (seq !== undefined && !(Number.isSafeInteger(seq) && seq >= 1)) {
+    throw new Error('leaf: $.record_seq must be an integer >= 1');
+  }
+  if (event.record_prev !== undefined && !HEX_HASH.test(event.record_prev)) {
+    throw new Error('leaf: $.record_prev must be 64 lowercase hex digits');
+  }
+  const evidence = event.evidence;
+  if (evidence !== undefined && (!Array.isArray(evidence) || evidence.some((id) => typeof id !== 'string' && typeof id !== 'number'))) {
+    throw new Error('leaf: $.evidence must be an array of ids (strings or integers)');
+  }
+}
+
+// A lone surrogate has no UTF-8 form: it would be written as U+FFFD and hash as something else.
+// String.prototype.isWellFormed (Node 20+, ES2024) is not in this project's ES2023 type library.
+const isWellFormedString = (String.prototype as unknown as { isWellFormed(this: string): boolean }).isWellFormed;
+
+// Recursive on purpose: events are small and shallow. The path is kept as a stack of segments and
+// only turned into text when something is wrong, so valid events (the hot path) pay almost nothing.
+function checkValue(value: unknown, path: Array<string | number>, depth: number): void {
+  switch (typeof value) {
+    case 'string':
+      if (!isWellFormedString.call(value)) fail(path, 'is a string with a lone surrogate');
+      return;
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isSafeInteger(value)) fail(path, `must be an integer with |n| < 2^53 (floats are not allowed), got ${String(value)}`);
+      return;
+    case 'object':
+      break;
+    default:
+      fail(path, `has a value of type ${typeof value}, which is not allowed in the log`);
+  }
+  if (value === null) return;
+  if (depth >= MAX_DEPTH) fail(path, `is nested deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(value)) {
+    // Index loop, not forEach: holes in sparse arrays must be seen (as undefined) and refused.
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      checkValue(value[i], path, depth + 1);
+      path.pop();
+    }
+    return;
+  }
+  if (!isPlainObject(value)) {
+    const kind = (value as object).constructor?.name ?? 'object';
+    fail(path, `is a ${kind}, only plain objects are allowed`);
+  }
+  for (const key of Object.keys(value)) {
+    path.push(key);
+    if (!isWellFormedString.call(key)) fail(path, 'is a key with a lone surrogate');
+    checkValue(value[key], path, depth + 1);
+    path.pop();
+  }
+}
+
+function fail(path: Array<string | number>, problem: string): never {
+  const text = path
+    .map((seg) => (typeof seg === 'number' ? `[${seg}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`))
+    .join('');
+  throw new Error(`leaf: $${text} ${problem}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

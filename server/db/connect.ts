@@ -1,0 +1,84 @@
+import { Sequelize } from 'sequelize';
+import type { Logger } from '../shared/logger';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  sequelize: Sequelize;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+/** Per-connection settings the custody log's durability depends on (see shared/reference/performance.md). */
+const SQLITE_CONNECTION_PRAGMAS = [
+  'PRAGMA synchronous=FULL',
+  'PRAGMA foreign_keys=ON',
+  'PRAGMA busy_timeout=10000',
+  'PRAGMA cache_size=-32000',
+];
+
+interface RawSqliteConnection {
+  run(sql: string, cb: (err: Error | null) => void): void;
+  safekeepReady?: boolean;
+}
+
+function runRaw(conn: RawSqliteConnection, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => conn.run(sql, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Sequelize's sqlite dialect opens a new connection for every transaction and offers no hook, so
+ * PRAGMAs such as synchronous=FULL would silently fall back to the library default there. We wrap
+ * getConnection so every connection, whoever opened it, is set up before its first statement.
+ */
+function applyPragmasToEveryConnection(sequelize: Sequelize): void {
+  const manager = sequelize.connectionManager as unknown as {
+    getConnection(options?: object): Promise<RawSqliteConnection>;
+  };
+  const open = manager.getConnection.bind(manager);
+  manager.getConnection = async (options?: object) => {
+    const conn = await open(options);
+    if (!conn.safekeepReady) {
+      for (const pragma of SQLITE_CONNECTION_PRAGMAS) await runRaw(conn, pragma);
+      conn.safekeepReady = true;
+    }
+    return conn;
+  };
+}
+
+export function dialectOf(url: string): Dialect {
+  if (url.startsWith('sqlite:')) return 'sqlite';
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return 'postgres';
+  throw new Error(`DATABASE_URL: unsupported database "${url.split(':')[0]}" (use sqlite: or postgres://)`);
+}
+
+/** Path of the SQLite file in a `sqlite:` URL (sqlite:/abs/path, sqlite:relative, sqlite:///abs/path). */
+export function sqlitePathOf(url: string): string {
+  const rest = url.slice('sqlite:'.length);
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}
+
+export async function openDatabase(config: { url: string }, logger: Logger): Promise<Database> {
+  const url = config.url;
+  const dialect = dialectOf(url);
+  const log = logger.child({ component: 'db' });
+  const logging = (sql: string) => log.debug({ sql: sql.slice(0, 200) }, 'sql');
+  const sequelize =
+    dialect === 'sqlite'
+      ? new Sequelize({ dialect: 'sqlite', storage: sqlitePathOf(url), logging, define: { underscored: true } })
+      : new Sequelize(url, {
+          dialect: 'postgres',
+          logging,
+          define: { underscored: true },
+          pool: { max: 10 },
+          // Durability must not depend on the server's default: every pooled connection commits synchronously.
+          dialectOptions: { options: '-c synchronous_commit=on' },
+        });
+  if (dialect === 'sqlite') {
+    applyPragmasToEveryConnection(sequelize);
+    // WAL is a property of the file, set once; it lets readers run beside the single writer.
+    await sequelize.query('PRAGMA journal_mode=WAL');
+  }
+  await sequelize.authenticate();
+  return { sequelize, dialect, close: () => sequelize.close() };
+}

@@ -1,0 +1,20 @@
+import { Umzug, SequelizeStorage } from 'umzug';
+import type { Sequelize } from 'sequelize';
+import type { Logger } from '../shared/logger';
+import * as initial from './migrations/0001-initial';
+
+/** Versioned migrations, listed here in order so a build can't miss or reorder one. */
+const MIGRATIONS = [{ name: '0001-initial', ...initial }];
+
+export async function migrate(sequelize: Sequelize, logger: Logger): Promise<string[]> {
+  const log = logger.child({ component: 'migrate' });
+  const umzug = new Umzug({
+    migrations: MIGRATIONS.map((m) => ({ name: m.name, up: m.up, down: m.down })),
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger: undefined,
+  });
+  const applied = await umzug.up();
+  for (const m of applied) log.info({ migration: m.name }, 'migration applied');
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,136 @@
+import { parse } from 'csv-parse/sync';
+import { v7 as uuidv7 } from 'uuid';
+import type { z } from 'zod';
+import { Badge, Person } from '../db/models';
+import type { CustodyWriter } from '../ingest/custody-writer';
+import { canonicalCredential } from '../../devices/credentials/canonical';
+import { newPseudonym } from './pseudonym';
+import { conflictsOf, insertRecords } from './records-service';
+import {
+  badgeInputSchema,
+  describeIssues,
+  personInputSchema,
+  recordInputSchema,
+  type BadgeInput,
+  type PersonInput,
+  type RecordInput,
+} from './schemas';
+
+export type ImportKind = 'people' | 'badges' | 'records';
+
+export interface RowProblem {
+  /** The line in the CSV file, counting the header as line 1. */
+  line: number;
+  field: string;
+  message: string;
+}
+
+export type ImportReport = { ok: true; imported: number } | { ok: false; problems: RowProblem[] };
+
+const SCHEMAS = { people: personInputSchema, badges: badgeInputSchema, records: recordInputSchema } as const;
+
+/**
+ * All or nothing: every row is checked first, and when any row is bad nothing is imported and
+ * every problem is reported with its line. A good file is imported in one transaction.
+ */
+export async function importCsv(writer: CustodyWriter, kind: ImportKind, csvText: string, actor: string): Promise<ImportReport> {
+  let rows: Record<string, string>[];
+  try {
+    rows = parse(csvText, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  } catch (err) {
+    const line = (err as { lines?: number }).lines ?? 1;
+    return { ok: false, problems: [{ line, field: '(file)', message: (err as Error).message }] };
+  }
+  if (rows.length === 0) return { ok: false, problems: [{ line: 1, field: '(file)', message: 'no rows to import' }] };
+
+  const schema: z.ZodType = SCHEMAS[kind];
+  const problems: RowProblem[] = [];
+  const valid: unknown[] = [];
+  rows.forEach((row, i) => {
+    // Empty cells mean "not given", so optional columns may be left blank.
+    const cleaned = Object.fromEntries(Object.entries(row).filter(([, v]) => v !== ''));
+    const parsed = schema.safeParse(cleaned);
+    if (parsed.success) valid[i] = parsed.data;
+    else for (const issue of describeIssues(parsed.error)) problems.push({ line: i + 2, ...issue });
+  });
+  if (problems.length > 0) return { ok: false, problems };
+
+  switch (kind) {
+    case 'records':
+      return importRecords(writer, valid as RecordInput[], actor);
+    case 'people':
+      return importPeople(writer, valid as PersonInput[], actor);
+    case 'badges':
+      return importBadges(writer, valid as BadgeInput[], actor);
+  }
+}
+
+async function importRecords(writer: CustodyWriter, inputs: RecordInput[], actor: string): Promise<ImportReport> {
+  const conflicts = await conflictsOf(inputs);
+  if (conflicts.size > 0) return { ok: false, problems: flatten(conflicts) };
+  await writer.submit({ run: (ctx) => insertRecords(ctx, inputs, { actor, type: 'record.imported' }) });
+  return { ok: true, imported: inputs.length };
+}
+
+async function importPeople(writer: CustodyWriter, inputs: PersonInput[], actor: string): Promise<ImportReport> {
+  const problems = new Map<number, { field: string; message: string }[]>();
+  const emails = inputs.map((p) => p.email).filter((e): e is string => e !== undefined);
+  const known = new Set((await Person.findAll({ attributes: ['email'], where: { email: emails } })).map((p) => p.email));
+  const seen = new Set<string>();
+  inputs.forEach((p, i) => {
+    if (!p.email) return;
+    if (known.has(p.email) || seen.has(p.email)) problems.set(i, [{ field: 'email', message: `${p.email} is already used` }]);
+    seen.add(p.email);
+  });
+  if (problems.size > 0) return { ok: false, problems: flatten(problems) };
+  await writer.submit({
+    run: async (ctx) => {
+      const rows = inputs.map((p) => ({ id: uuidv7(), pseudonym: newPseudonym('p'), name: p.name, email: p.email ?? null, role: p.role }));
+      await Person.bulkCreate(rows, { transaction: ctx.transaction });
+      for (const row of rows) await ctx.append({ type: 'person.created', actor, subject: row.pseudonym, role: row.role });
+    },
+  });
+  return { ok: true, imported: inputs.length };
+}
+
+async function importBadges(writer: CustodyWriter, inputs: BadgeInput[], actor: string): Promise<ImportReport> {
+  const problems = new Map<number, { field: string; message: string }[]>();
+  const add = (i: number, field: string, message: string) => problems.set(i, [...(problems.get(i) ?? []), { field, message }]);
+  const people = await Person.findAll({ where: { email: inputs.map((b) => b.person_email) } });
+  const byEmail = new Map(people.map((p) => [p.email, p]));
+  const canonicals = inputs.map((b, i) => {
+    const credential = canonicalCredential(b.badge, b.format);
+    if (!credential) add(i, 'badge', `"${b.badge}" is not a valid ${b.format} badge number`);
+    if (!byEmail.has(b.person_email)) add(i, 'person_email', `no person with email ${b.person_email}`);
+    return credential?.canonical;
+  });
+  const issued = await Badge.findAll({ attributes: ['canonical'], where: { canonical: canonicals.filter((c): c is string => !!c) } });
+  const taken = new Set(issued.map((b) => b.canonical));
+  const seen = new Set<string>();
+  canonicals.forEach((c, i) => {
+    if (c && (taken.has(c) || seen.has(c))) add(i, 'badge', `badge ${c} is already issued`);
+    if (c) seen.add(c);
+  });
+  if (problems.size > 0) return { ok: false, problems: flatten(problems) };
+  await writer.submit({
+    run: async (ctx) => {
+      const rows = inputs.map((b, i) => ({
+        id: uuidv7(),
+        person_id: byEmail.get(b.person_email)!.id,
+        canonical: canonicals[i]!,
+        raw_forms: JSON.stringify([{ raw: b.badge, format: b.format }]),
+      }));
+      await Badge.bulkCreate(rows, { transaction: ctx.transaction });
+      for (const [i, row] of rows.entries()) {
+        await ctx.append({ type: 'badge.issued', actor, subject: byEmail.get(inputs[i]!.person_email)!.pseudonym, evidence: [row.id] });
+      }
+    },
+  });
+  return { ok: true, imported: inputs.length };
+}
+
+function flatten(problems: Map<number, { field: string; message: string }[]>): RowProblem[] {
+  return [...problems.entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([i, list]) => list.map((p) => ({ line: i + 2, ...p })));
+}

@@ -1,0 +1,299 @@
+import { QueryTypes, Transaction } from 'sequelize';
+import type { Database } from '../db/connect';
+import type { Clock } from '../shared/clock';
+import type { Logger } from '../shared/logger';
+import { encodeLeaf, type LeafEvent } from '../custody-log/leaf';
+import { hashLeaf } from '../custody-log/merkle';
+import type { EventBus } from './event-bus';
+import { nextTimestamp, parseMicros } from './timestamp-sequencer';
+import { RecordHeads, type RecordHead } from './record-heads';
+import { isDiskFull } from './disk-full';
+
+/** What a job asks to append. The writer sets ts_server, record_seq and record_prev itself. */
+export type AppendInput = LeafEvent;
+
+export interface CommittedLeaf {
+  index: number;
+  leafHash: Buffer;
+  event: LeafEvent;
+}
+
+export interface WriteContext {
+  readonly transaction: Transaction;
+  readonly now: Date;
+  /** Appends one leaf in this transaction. Await each call before the next: order is the log's order. */
+  append(input: AppendInput): Promise<CommittedLeaf>;
+  /** Queues a row for one multi-row INSERT at the end of the batch (append-only tables read by no job). */
+  insertLater(table: string, row: Record<string, unknown>): void;
+}
+
+export interface WriteJob<R> {
+  /** Jobs with a key already committed are answered as duplicates and not run again. */
+  idempotencyKey?: string;
+  run(ctx: WriteContext): Promise<R>;
+}
+
+export type JobOutcome<R> = { duplicate: true } | { duplicate: false; value: R; leaves: CommittedLeaf[] };
+
+export class WriterHaltedError extends Error {
+  constructor(reason: string) {
+    super(`writes are suspended: ${reason}`);
+  }
+}
+
+interface Pending {
+  job: WriteJob<unknown>;
+  resolve(outcome: JobOutcome<unknown>): void;
+  reject(err: unknown): void;
+}
+
+export interface CustodyWriterOptions {
+  db: Database;
+  clock: Clock;
+  logger: Logger;
+  bus: EventBus;
+  /** Upper bound of jobs per transaction: bounds latency and memory under a flood. */
+  maxBatch?: number;
+  /** How often to try again after the disk filled up. */
+  resumeProbeMs?: number;
+}
+
+/**
+ * The only writer of the custody log and the domain tables. Group commit: it takes whatever is
+ * queued (up to maxBatch) into one transaction, so durable commits cost one fsync per batch.
+ * A job that fails is retried alone, so one bad job never takes its batch-mates down with it.
+ */
+export class CustodyWriter {
+  private readonly queue: Pending[] = [];
+  private lastMicros = 0;
+  private started = false;
+  private readonly heads: RecordHeads;
+  private nextIndex = 0;
+  private draining: Promise<void> | null = null;
+  private halted: { reason: string; since: Date } | null = null;
+  private probeTimer: NodeJS.Timeout | null = null;
+  private readonly log: Logger;
+  private readonly maxBatch: number;
+
+  constructor(private readonly options: CustodyWriterOptions) {
+    this.log = options.logger.child({ component: 'writer' });
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.heads = new RecordHeads(options.db.sequelize);
+  }
+
+  async start(): Promise<void> {
+    await this.options.db.sequelize.transaction(async (transaction) => this.syncTail(transaction));
+  }
+
+  /**
+   * Reads where the log ends. Run under the write lock at the start of every batch: another
+   * process (a CLI import, a second server by mistake) may have appended since, and the log's
+   * indexes, timestamps and record chains must continue from what is really there.
+   */
+  private async syncTail(transaction: Transaction): Promise<void> {
+    const [last] = await this.options.db.sequelize.query<{ idx: number | string; leaf: Buffer }>(
+      'SELECT idx, leaf FROM log_entries ORDER BY idx DESC LIMIT 1',
+      { type: QueryTypes.SELECT, transaction },
+    );
+    const size = last ? Number(last.idx) + 1 : 0;
+    if (size === this.nextIndex && this.started) return;
+    if (this.started) this.log.warn({ expected: this.nextIndex, found: size }, 'another process appended to the log');
+    this.nextIndex = size;
+    this.lastMicros = last ? parseMicros(lastTsServer(Buffer.from(last.leaf)) ?? '') || 0 : 0;
+    this.heads.clear();
+    this.started = true;
+  }
+
+  /** Leaves committed so far. */
+  get size(): number {
+    return this.nextIndex;
+  }
+
+  get haltedSince(): { reason: string; since: Date } | null {
+    return this.halted;
+  }
+
+  submit<R>(job: WriteJob<R>): Promise<JobOutcome<R>> {
+    if (this.halted) return Promise.reject(new WriterHaltedError(this.halted.reason));
+    return new Promise<JobOutcome<R>>((resolve, reject) => {
+      this.queue.push({ job, resolve, reject } as Pending);
+      this.kick();
+    });
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      // A job may have arrived after the loop's last look at the queue but before this callback.
+      if (this.queue.length > 0 && !this.halted) this.kick();
+    });
+  }
+
+  /** Waits for everything queued so far to be committed or refused. */
+  async stop(): Promise<void> {
+    while (this.draining) await this.draining;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = null;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0 && !this.halted) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      await this.commitBatch(batch);
+    }
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<void> {
+    let outcomes: JobOutcome<unknown>[];
+    try {
+      outcomes = await this.runInTransaction(batch);
+    } catch (err) {
+      if (isDiskFull(err)) return this.halt(batch, 'the disk is full');
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      // Find the culprit: each job alone, in order, so the others still commit.
+      for (const pending of batch) await this.commitBatch([pending]);
+      return;
+    }
+    const leaves: CommittedLeaf[] = [];
+    batch.forEach((pending, i) => {
+      const outcome = outcomes[i]!;
+      if (!outcome.duplicate) leaves.push(...outcome.leaves);
+      pending.resolve(outcome);
+    });
+    if (leaves.length > 0) this.options.bus.emit('custody.committed', { leaves });
+  }
+
+  private async runInTransaction(batch: Pending[]): Promise<JobOutcome<unknown>[]> {
+    const { sequelize } = this.options.db;
+    const headsOverlay = new Map<string, RecordHead>();
+    const later = new Map<string, Record<string, unknown>[]>();
+    const logRows: Record<string, unknown>[] = [];
+    later.set('log_entries', logRows);
+
+    // IMMEDIATE takes SQLite's write lock up front, so a second process (a CLI checkpoint) waits instead of failing.
+    const type = this.options.db.dialect === 'sqlite' ? Transaction.TYPES.IMMEDIATE : undefined;
+    let nextIndex = 0;
+    let lastMicros = 0;
+    const outcomes = await sequelize.transaction({ type }, async (transaction) => {
+      if (this.options.db.dialect === 'postgres') {
+        await sequelize.query('LOCK TABLE log_entries IN SHARE ROW EXCLUSIVE MODE', { transaction });
+      }
+      await this.syncTail(transaction);
+      nextIndex = this.nextIndex;
+      lastMicros = this.lastMicros;
+      const existing = await this.existingKeys(batch, transaction);
+      const results: JobOutcome<unknown>[] = [];
+      for (const { job } of batch) {
+        if (job.idempotencyKey !== undefined && existing.has(job.idempotencyKey)) {
+          results.push({ duplicate: true });
+          continue;
+        }
+        if (job.idempotencyKey !== undefined) existing.add(job.idempotencyKey);
+        const jobLeaves: CommittedLeaf[] = [];
+        const now = this.options.clock.now();
+        const ctx: WriteContext = {
+          transaction,
+          now,
+          append: async (input) => {
+            const recordId = typeof input.record === 'string' ? input.record : undefined;
+            const head = recordId ? (headsOverlay.get(recordId) ?? (await this.heads.get(recordId, transaction))) : undefined;
+            const ts = nextTimestamp(now, lastMicros);
+            lastMicros = ts.micros;
+            const { record_seq: _seq, record_prev: _prev, ...rest } = input;
+            const event: LeafEvent = { ...rest, ts_server: ts.text };
+            if (recordId) {
+              event.record_seq = (head?.seq ?? 0) + 1;
+              if (head) event.record_prev = head.hash;
+            }
+            const leaf = encodeLeaf(event);
+            const leafHash = hashLeaf(leaf);
+            const index = nextIndex++;
+            if (recordId) headsOverlay.set(recordId, { seq: event.record_seq!, hash: leafHash.toString('hex') });
+            logRows.push({
+              idx: index,
+              leaf,
+              leaf_hash: leafHash,
+              record_id: recordId ?? null,
+              record_seq: event.record_seq ?? null,
+            });
+            const committed = { index, leafHash, event };
+            jobLeaves.push(committed);
+            return committed;
+          },
+          insertLater: (table, row) => {
+            const rows = later.get(table) ?? [];
+            rows.push(row);
+            later.set(table, rows);
+          },
+        };
+        const value = await job.run(ctx);
+        results.push({ duplicate: false, value, leaves: jobLeaves });
+      }
+      const qi = sequelize.getQueryInterface();
+      for (const [table, rows] of later) if (rows.length > 0) await qi.bulkInsert(table, rows, { transaction });
+      return results;
+    });
+    // Only now, after the commit, does the writer's view of the log move forward.
+    this.nextIndex = nextIndex;
+    this.lastMicros = lastMicros;
+    this.heads.merge(headsOverlay);
+    return outcomes;
+  }
+
+  private async existingKeys(batch: Pending[], transaction: Transaction): Promise<Set<string>> {
+    const keys = batch.map((p) => p.job.idempotencyKey).filter((k): k is string => k !== undefined);
+    if (keys.length === 0) return new Set();
+    const rows = await this.options.db.sequelize.query<{ idempotency_key: string }>(
+      'SELECT idempotency_key FROM device_events WHERE idempotency_key IN (:keys)',
+      { type: QueryTypes.SELECT, replacements: { keys }, transaction },
+    );
+    return new Set(rows.map((r) => r.idempotency_key));
+  }
+
+  /** Nothing in the failed batch was acknowledged; devices resend. We probe until writes succeed. */
+  private halt(batch: Pending[], reason: string): void {
+    const since = this.options.clock.now();
+    this.halted = { reason, since };
+    this.log.error({ reason }, 'writes suspended');
+    const error = new WriterHaltedError(reason);
+    for (const pending of [...batch, ...this.queue.splice(0)]) pending.reject(error);
+    this.options.bus.emit('writer.halted', { reason, since });
+    this.scheduleProbe();
+  }
+
+  private scheduleProbe(): void {
+    this.probeTimer = setTimeout(() => void this.probe(), this.options.resumeProbeMs ?? 5000);
+    this.probeTimer.unref();
+  }
+
+  private async probe(): Promise<void> {
+    try {
+      await this.options.db.sequelize.transaction(async (transaction) => {
+        // A real write to the main database that leaves nothing behind: proves pages can be allocated again.
+        await this.options.db.sequelize.query('INSERT INTO writer_probe (filler) VALUES (:x)', {
+          transaction,
+          replacements: { x: Buffer.alloc(64 * 1024) },
+        });
+        await this.options.db.sequelize.query('DELETE FROM writer_probe', { transaction });
+      });
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'writes still suspended');
+      this.scheduleProbe();
+      return;
+    }
+    this.halted = null;
+    this.log.info('writes resumed');
+    this.options.bus.emit('writer.resumed', { at: this.options.clock.now() });
+  }
+}
+
+function lastTsServer(leaf: Buffer): string | undefined {
+  const json = leaf.toString('utf8');
+  const start = json.indexOf('\n');
+  const parsed = JSON.parse(json.slice(start + 1)) as { ts_server?: string };
+  return parsed.ts_server;
+}

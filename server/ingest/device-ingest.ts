@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import type { Logger } from '../shared/logger';
+import { deviceEventSchema, type DeviceEvent } from './device-event';
+import type { BusEvents, EventBus, IngestOutcome } from './event-bus';
+import { WriterHaltedError, type CustodyWriter } from './custody-writer';
+import type { Directory } from '../domain/directory';
+
+/**
+ * Turns each normalized device read into a stored raw read plus its custody-log leaf, committed
+ * together. Heartbeats only refresh last-seen: they are not custody facts.
+ */
+export class DeviceIngest {
+  private unsubscribe: (() => void) | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: { bus: EventBus; writer: CustodyWriter; directory: Directory; logger: Logger },
+  ) {
+    this.log = deps.logger.child({ component: 'ingest' });
+  }
+
+  start(): void {
+    this.unsubscribe = this.deps.bus.on('device.event', (message) => void this.accept(message));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  async accept({ event, receivedAt, settle }: BusEvents['device.event']): Promise<IngestOutcome> {
+    const outcome = await this.store(event, receivedAt);
+    settle?.(outcome);
+    return outcome;
+  }
+
+  private async store(raw: DeviceEvent, receivedAt: Date): Promise<IngestOutcome> {
+    const parsed = deviceEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+      this.deps.bus.emit('device.rejected', { deviceId: typeof raw?.deviceId === 'string' ? raw.deviceId : null, reason });
+      return { status: 'refused', reason };
+    }
+    const event = parsed.data;
+    const device = this.deps.directory.device(event.deviceId);
+    if (!device) {
+      this.deps.bus.emit('device.rejected', { deviceId: event.deviceId, reason: 'unknown device' });
+      return { status: 'refused', reason: `unknown device "${event.deviceId}"` };
+    }
+    if (event.kind === 'heartbeat') return { status: 'duplicate' };
+    const { deviceId, idempotencyKey, tsDevice, kind, ...details } = event;
+    const payload = JSON.stringify(details);
+    const id = uuidv7();
+    const actor = event.kind === 'badge' ? this.deps.directory.actorForCredential(event.credential.canonical) : undefined;
+    try {
+      const outcome = await this.deps.writer.submit({
+        idempotencyKey,
+        run: async (ctx) => {
+          const leaf = await ctx.append({
+            type: 'device.read',
+            kind,
+            device: deviceId,
+            ...(device.place ? { location: device.place } : {}),
+            ...(tsDevice ? { ts_device: tsDevice } : {}),
+            ...(actor ? { actor } : {}),
+            evidence: [id],
+            // Commits to the raw read without putting badge numbers or scanned text into the leaf.
+            evidence_sha256: createHash('sha256').update(payload).digest('hex'),
+          });
+          ctx.insertLater('device_events', {
+            id,
+            idempotency_key: idempotencyKey,
+            device_id: deviceId,
+            kind,
+            payload,
+            ts_device: tsDevice ?? null,
+            ts_received: receivedAt.toISOString(),
+            log_index: leaf.index,
+          });
+          return leaf.index;
+        },
+      });
+      return outcome.duplicate ? { status: 'duplicate' } : { status: 'stored', logIndex: outcome.value };
+    } catch (err) {
+      if (!(err instanceof WriterHaltedError)) this.log.error({ err: String(err), deviceId }, 'device read not stored');
+      return { status: 'refused', reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}

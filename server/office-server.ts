@@ -1,0 +1,163 @@
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import type { EnvConfig } from './config/env';
+import type { OfficeConfig } from './config/office-schema';
+import { openDatabase, type Database } from './db/connect';
+import { migrate } from './db/migrate';
+import { defineModels } from './db/models';
+import { EventBus } from './ingest/event-bus';
+import { CustodyWriter } from './ingest/custody-writer';
+import { DeviceIngest } from './ingest/device-ingest';
+import { LogStore } from './custody-log/log-store';
+import { Checkpointer } from './custody-log/checkpointer';
+import { loadOrCreateSigningKey } from './custody-log/signing-key';
+import { Directory } from './domain/directory';
+import { syncOffice } from './domain/office-sync';
+import { AlertRaiser } from './domain/alert-raiser';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
+import { createHttpApp } from './api/http-app';
+import { LiveSocket } from './api/live-socket';
+import { DeviceLayer } from '../devices/device-layer';
+import { systemClock, type Clock } from './shared/clock';
+import type { Logger } from './shared/logger';
+import type { Services } from './services';
+
+export interface OfficeServerOptions {
+  env: EnvConfig;
+  office: OfficeConfig;
+  logger: Logger;
+  clock?: Clock;
+  checkpointIntervalMs?: number;
+  /** Where the built dashboard lives; defaults to dashboard/dist. */
+  dashboardDir?: string;
+}
+
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const VERSION = '0.1.0';
+
+/** Opens the database and brings the schema and log up to date: shared by the server and the CLI. */
+export async function openOfficeDatabase(env: EnvConfig, logger: Logger): Promise<Database> {
+  const db = await openDatabase(env.database, logger);
+  await migrate(db.sequelize, logger);
+  defineModels(db.sequelize);
+  return db;
+}
+
+export function signingKeyFor(env: EnvConfig, office: OfficeConfig) {
+  return loadOrCreateSigningKey(env.dataDir, `safekeep-${office.office.id}`);
+}
+
+/**
+ * A running office: data flows devices -> normalized events -> writer (domain change + custody
+ * leaf in one transaction) -> socket.io and API. Modules start in that order and stop in reverse.
+ */
+export class OfficeServer {
+  private constructor(
+    readonly services: Services,
+    readonly url: string,
+    private readonly stops: (() => Promise<void> | void)[],
+  ) {}
+
+  static async start(options: OfficeServerOptions): Promise<OfficeServer> {
+    const { env, office, logger } = options;
+    const clock = options.clock ?? systemClock;
+    const stops: (() => Promise<void> | void)[] = [];
+    const stopAll = async () => {
+      for (const stop of stops.splice(0).reverse()) await stop();
+    };
+    try {
+      const db = await openOfficeDatabase(env, logger);
+      stops.push(() => db.close());
+      const bus = new EventBus();
+      const writer = new CustodyWriter({ db, clock, logger, bus });
+      await writer.start();
+      stops.push(() => writer.stop());
+      await syncOffice(writer, office);
+      const directory = new Directory(office);
+      await directory.refreshBadges(db.sequelize);
+      const store = new LogStore(db.sequelize);
+      const key = await signingKeyFor(env, office);
+      const alerts = new AlertRaiser({ bus, writer, logger });
+      alerts.start();
+      stops.push(() => alerts.stop());
+      const checkpointer = new Checkpointer({
+        store,
+        key,
+        origin: `safekeep/${office.office.id}`,
+        clock,
+        logger,
+        intervalMs: options.checkpointIntervalMs ?? 10_000,
+        onIntegrityFailure: (error) => alerts.raise({ type: 'log.integrity_failure', severity: 'critical', message: error.message }),
+      });
+      checkpointer.start();
+      stops.push(() => checkpointer.stop());
+
+      let broker: EmbeddedBroker | null = null;
+      if (env.mqtt.mode === 'embedded') {
+        broker = await startEmbeddedBroker({ port: env.mqtt.port, logger });
+        stops.push(() => broker!.close());
+      }
+      const mqttUrl = broker ? broker.url : env.mqtt.mode === 'external' ? env.mqtt.url : '';
+      const devices = new DeviceLayer({ bus, office, mqttUrl, logger, clock });
+      const services: Services = {
+        db,
+        bus,
+        writer,
+        store,
+        checkpointer,
+        directory,
+        key,
+        origin: `safekeep/${office.office.id}`,
+        clock,
+        logger,
+        brokerStatus: () => ({ ok: devices.brokerConnected(), mode: broker ? 'embedded' : 'external', url: redact(mqttUrl) }),
+      };
+
+      const ingest = new DeviceIngest({ bus, writer, directory, logger });
+      ingest.start();
+      stops.push(() => ingest.stop());
+      await devices.start();
+      stops.push(() => devices.stop());
+
+      const app = createHttpApp(services, { version: VERSION, dashboardDir: options.dashboardDir ?? path.join(PROJECT_ROOT, 'dashboard/dist') });
+      const server = http.createServer(app);
+      const live = new LiveSocket(services);
+      live.start(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(env.port, env.host, () => resolve());
+      });
+      stops.push(async () => {
+        await live.stop();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      });
+      const port = (server.address() as AddressInfo).port;
+      const url = `http://${env.host}:${port}`;
+      logger.info({ url, log_size: writer.size }, 'safekeep is running');
+      return new OfficeServer(services, url, stops);
+    } catch (err) {
+      await stopAll();
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    // Sign what was committed, so the next start (or an auditor) finds the tail covered.
+    await this.services.checkpointer.checkpointNow().catch(() => undefined);
+    for (const stop of this.stops.splice(0).reverse()) await stop();
+  }
+}
+
+/** Broker URLs may carry a password; health answers never do. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { QueryTypes } from 'sequelize';
+import { dialectsUnderTest } from '../support/databases';
+import { writerFixture, type WriterFixture } from '../support/writer-fixture';
+import { openDatabase } from '../../server/db/connect';
+import { defineModels } from '../../server/db/models';
+import { EventBus } from '../../server/ingest/event-bus';
+import { CustodyWriter, WriterHaltedError } from '../../server/ingest/custody-writer';
+import { decodeLeaf } from '../../server/custody-log/leaf';
+import { hashLeaf } from '../../server/custody-log/merkle';
+import { ManualClock } from '../../server/shared/clock';
+import { silentLogger } from '../../server/shared/logger';
+import type { CommittedLeaf } from '../../server/ingest/custody-writer';
+
+const dialects = await dialectsUnderTest();
+
+describe.each(dialects)('custody writer on %s', (dialect) => {
+  let f: WriterFixture;
+  afterEach(async () => f?.close());
+
+  it('commits concurrent jobs in batches with gapless indexes and strictly increasing ts_server', async () => {
+    f = await writerFixture(dialect, { maxBatch: 64 });
+    const committed: CommittedLeaf[][] = [];
+    f.bus.on('custody.committed', ({ leaves }) => committed.push(leaves));
+    const outcomes = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => f.writer.submit({ run: async (ctx) => (await ctx.append({ type: 'test.event', n: i })).index })),
+    );
+    expect(outcomes.map((o) => (o.duplicate ? -1 : o.value))).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    // Grouped: far fewer commits than jobs.
+    expect(committed.length).toBeLessThan(300);
+    expect(committed.flat().map((l) => l.index)).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    const times = committed.flat().map((l) => l.event.ts_server!);
+    for (let i = 1; i < times.length; i++) expect(times[i]! > times[i - 1]!).toBe(true);
+    expect(await f.store.size()).toBe(300);
+  });
+
+  it('stores a job with a repeated idempotency key once, within a batch and across batches', async () => {
+    f = await writerFixture(dialect);
+    const job = (n: number) => ({
+      idempotencyKey: 'reader-1:boot-a:7',
+      run: async (ctx: Parameters<Parameters<CustodyWriter['submit']>[0]['run']>[0]) => {
+        const leaf = await ctx.append({ type: 'device.read', n });
+        ctx.insertLater('device_events', {
+          id: `e${n}`,
+          idempotency_key: 'reader-1:boot-a:7',
+          device_id: 'reader-1',
+          kind: 'badge',
+          payload: '{}',
+          ts_device: null,
+          ts_received: new Date().toISOString(),
+          log_index: leaf.index,
+        });
+        return leaf.index;
+      },
+    });
+    const [a, b] = await Promise.all([f.writer.submit(job(1)), f.writer.submit(job(2))]);
+    const later = await f.writer.submit(job(3));
+    expect([a.duplicate, b.duplicate, later.duplicate]).toEqual([false, true, true]);
+    expect(await f.store.size()).toBe(1);
+  });
+
+  it('isolates a failing job: its batch-mates still commit and nothing of it remains', async () => {
+    f = await writerFixture(dialect);
+    const results = await Promise.allSettled([
+      f.writer.submit({ run: async (ctx) => (await ctx.append({ type: 'good', n: 1 })).index }),
+      f.writer.submit({
+        run: async (ctx) => {
+          await ctx.append({ type: 'bad' });
+          throw new Error('rule refused');
+        },
+      }),
+      f.writer.submit({ run: async (ctx) => (await ctx.append({ type: 'good', n: 2 })).index }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const types = [];
+    for await (const page of f.store.pages()) types.push(...page.map((r) => decodeLeaf(r.leaf).type));
+    expect(types).toEqual(['good', 'good']);
+  });
+
+  it('chains each record: record_seq counts up and record_prev is the previous leaf hash', async () => {
+    f = await writerFixture(dialect);
+    for (let i = 0; i < 3; i++) {
+      await f.writer.submit({
+        run: async (ctx) => {
+          await ctx.append({ type: 'x', record: 'rec-A' });
+          await ctx.append({ type: 'x', record: 'rec-B' });
+        },
+      });
+    }
+    const rows = await f.store.entriesOfRecord('rec-A');
+    const events = rows.map((r) => decodeLeaf(r.leaf));
+    expect(events.map((e) => e.record_seq)).toEqual([1, 2, 3]);
+    expect(events[0]!.record_prev).toBeUndefined();
+    expect(events[1]!.record_prev).toBe(hashLeaf(rows[0]!.leaf).toString('hex'));
+    expect(events[2]!.record_prev).toBe(hashLeaf(rows[1]!.leaf).toString('hex'));
+  });
+
+  it('continues correctly after another process appended to the same log', async () => {
+    f = await writerFixture(dialect);
+    await f.writer.submit({ run: async (ctx) => ctx.append({ type: 'first', record: 'rec-A' }) });
+    const otherDb = await openDatabase({ url: f.url }, silentLogger);
+    defineModels(otherDb.sequelize);
+    const other = new CustodyWriter({ db: otherDb, clock: new ManualClock(new Date('2030-01-01T00:00:00Z')), logger: silentLogger, bus: new EventBus() });
+    await other.start();
+    await other.submit({ run: async (ctx) => ctx.append({ type: 'from-cli', record: 'rec-A' }) });
+    await other.stop();
+    await otherDb.close();
+    const outcome = await f.writer.submit({ run: async (ctx) => ctx.append({ type: 'after', record: 'rec-A' }) });
+    expect(outcome.duplicate ? -1 : outcome.value.index).toBe(2);
+    const events = (await f.store.entriesOfRecord('rec-A')).map((r) => decodeLeaf(r.leaf));
+    expect(events.map((e) => e.record_seq)).toEqual([1, 2, 3]);
+    // ts_server never goes back, even though this writer's clock is behind the other's.
+    expect(events[2]!.ts_server! > events[1]!.ts_server!).toBe(true);
+  });
+});
+
+describe('disk full (SQLite)', () => {
+  it('stops acknowledging, reports it, keeps the log intact, and resumes when space returns', async () => {
+    const f = await writerFixture('sqlite', { resumeProbeMs: 50 });
+    try {
+      const halted: string[] = [];
+      f.bus.on('writer.halted', ({ reason }) => halted.push(reason));
+      const resumed = new Promise<void>((resolve) => f.bus.on('writer.resumed', () => resolve()));
+      await f.writer.submit({ run: async (ctx) => ctx.append({ type: 'before' }) });
+      // Cap the database file at its current size: the next page allocation fails with SQLITE_FULL,
+      // exactly as a full disk does. The limit is per connection, so set it on the writer's.
+      const [{ page_count }] = (await f.db.sequelize.query('PRAGMA page_count', { type: QueryTypes.SELECT })) as [{ page_count: number }];
+      const manager = f.db.sequelize.connectionManager as unknown as { getConnection(o?: object): Promise<{ run(sql: string, cb: (e: Error | null) => void): void }> };
+      const open = manager.getConnection.bind(manager);
+      let full = true;
+      manager.getConnection = async (o?: object) => {
+        const conn = await open(o);
+        await new Promise<void>((resolve, reject) => conn.run(`PRAGMA max_page_count = ${full ? page_count : 1_000_000}`, (e) => (e ? reject(e) : resolve())));
+        return conn;
+      };
+      const big = 'x'.repeat(200_000);
+      await expect(f.writer.submit({ run: async (ctx) => ctx.append({ type: 'big', filler: big }) })).rejects.toBeInstanceOf(WriterHaltedError);
+      expect(halted).toEqual(['the disk is full']);
+      expect(f.writer.haltedSince).not.toBeNull();
+      await expect(f.writer.submit({ run: async (ctx) => ctx.append({ type: 'refused' }) })).rejects.toBeInstanceOf(WriterHaltedError);
+      expect(await f.store.size()).toBe(1);
+      full = false;
+      await resumed;
+      const after = await f.writer.submit({ run: async (ctx) => (await ctx.append({ type: 'after' })).index });
+      expect(after.duplicate ? -1 : after.value).toBe(1);
+    } finally {
+      await f.close();
+    }
+  });
+});
