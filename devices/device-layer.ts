@@ -18,7 +18,7 @@ export class DeviceLayer {
   async start(): Promise<void> {
     const { bus, office, mqttUrl, logger, clock } = this.deps;
     if (mqttUrl) {
-      this.mqtt = new MqttTransport({ url: mqttUrl, bus, devices: office.devices, logger, clock });
+      this.mqtt = new MqttTransport({ url: mqttUrl, bus, devices: office.devices, timeZone: office.office.timezone, logger, clock });
       await this.mqtt.start();
     }
   }

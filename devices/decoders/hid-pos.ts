@@ -50,8 +50,8 @@ export const MICROSCAN_LAYOUT: HidPosLayout = { reportId: 0x01, lengthOffset: 1,
 export interface HidPosOptions extends ScanTextOptions {
   layout?: HidPosLayout;
   /**
-   * A continuation that arrives later than this (ms) after the previous report is not trusted to
-   * belong to it: the partial code is dropped. Needs `clock`.
+   * A continuation later than this (ms) after the previous report may belong to another scan:
+   * the code is dropped up to its last report. Needs `clock`.
    */
   assemblyTimeoutMs?: number;
   clock?: Clock;
@@ -63,7 +63,7 @@ export interface HidPosCounters extends ScanCounters {
   otherReports: number;
   /** Too short for the layout, or a length byte beyond the data area. */
   malformedReports: number;
-  /** Partial codes dropped because their continuation never came in time. */
+  /** Codes dropped because a continuation came too late: the tail alone would be a wrong code. */
   staleDropped: number;
 }
 
@@ -80,6 +80,8 @@ export class HidPosDecoder {
   private overflowing = false;
   /** A report flagged "more data follows" was accepted and its message is not finished yet. */
   private continuing = false;
+  /** The current message had a late continuation: discard it to its last report. */
+  private stale = false;
   private lastReportAt = 0;
   private readonly stats: HidPosCounters = {
     ...newScanCounters(),
@@ -123,7 +125,7 @@ export class HidPosDecoder {
       this.aim = String.fromCharCode(...report.subarray(aimOffset, aimOffset + 3));
     }
     if (this.partBytes + length > this.maxBytes) this.overflowing = true;
-    if (!this.overflowing && length > 0) {
+    if (!this.overflowing && !this.stale && length > 0) {
       this.parts.push(report.slice(dataOffset, dataOffset + length));
       this.partBytes += length;
     }
@@ -135,7 +137,7 @@ export class HidPosDecoder {
 
   private finish(reads: BarcodeRead[]): void {
     if (this.overflowing) this.stats.overlong++;
-    else if (this.partBytes > 0) {
+    else if (!this.stale && this.partBytes > 0) {
       const data = new Uint8Array(this.partBytes);
       let at = 0;
       for (const part of this.parts) {
@@ -150,9 +152,9 @@ export class HidPosDecoder {
   private dropIfStale(): void {
     if (!this.clock) return;
     const now = this.clock.now().getTime();
-    if (this.continuing && now - this.lastReportAt > this.assemblyTimeoutMs) {
+    if (this.continuing && now - this.lastReportAt > this.assemblyTimeoutMs && !this.stale) {
       this.stats.staleDropped++;
-      this.reset();
+      this.stale = true;
     }
     this.lastReportAt = now;
   }
@@ -163,5 +165,6 @@ export class HidPosDecoder {
     this.aim = '';
     this.overflowing = false;
     this.continuing = false;
+    this.stale = false;
   }
 }

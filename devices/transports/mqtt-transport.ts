@@ -19,7 +19,7 @@ interface BoardGroup {
 const ROLES_FOR_KIND: Record<DecodedRead['kind'], readonly string[] | 'all'> = {
   badge: ['badge_reader', 'combo'],
   barcode: ['barcode_scanner', 'combo'],
-  door: ['door_sensor', 'combo'],
+  door: ['door_sensor', 'lid', 'combo'],
   lock: ['lock', 'combo'],
   availability: 'all',
   heartbeat: 'all',
@@ -44,6 +44,7 @@ export class MqttTransport {
       url: string;
       bus: EventBus;
       devices: readonly DeviceConfig[];
+      timeZone?: string;
       logger: Logger;
       clock: Clock;
       username?: string;
@@ -52,7 +53,7 @@ export class MqttTransport {
   ) {
     this.log = deps.logger.child({ component: 'mqtt' });
     this.problems = new BurstLogger(this.log, deps.clock);
-    this.groups = groupByBoard(deps.devices);
+    this.groups = groupByBoard(deps.devices, deps.timeZone);
   }
 
   async start(): Promise<void> {
@@ -127,7 +128,7 @@ export class MqttTransport {
   }
 }
 
-function groupByBoard(devices: readonly DeviceConfig[]): BoardGroup[] {
+function groupByBoard(devices: readonly DeviceConfig[], timeZone: string | undefined): BoardGroup[] {
   const groups = new Map<string, BoardGroup>();
   for (const device of devices) {
     const t = device.transport;
@@ -135,12 +136,12 @@ function groupByBoard(devices: readonly DeviceConfig[]): BoardGroup[] {
     const key = `${t.firmware}|${t.topic}|${t.door ?? ''}`;
     let group = groups.get(key);
     if (!group) {
-      const binding: MqttBinding = { topic: t.topic, ...(t.door ? { door: t.door } : {}), credentialFormat: device.credential_format };
+      const binding: MqttBinding = { topic: t.topic, ...(t.door ? { door: t.door } : {}), ...(timeZone ? { timeZone } : {}) };
       group = { codec: codecFor(t.firmware), binding, devices: [] };
       groups.set(key, group);
     }
     group.devices.push(device);
-    if (device.credential_format) group.binding.credentialFormat = device.credential_format;
+    if (device.credential_format) group.binding.credentialFormat = device.credential_format as MqttBinding['credentialFormat'];
   }
   return [...groups.values()];
 }

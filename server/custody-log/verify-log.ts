@@ -20,7 +20,7 @@ export interface VerifyReport {
 
 class Tampered extends Error {
   constructor(
-    readonly index: number,
+    readonly index: number | undefined,
     message: string,
     readonly range?: [number, number],
   ) {
@@ -39,7 +39,8 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
   const checkpoints = await store.checkpoints();
   const frontier = new MerkleFrontier();
   const heads = new Map<string, { seq: number; hash: string }>();
-  let times: Float64Array = new Float64Array(1024);
+  let before = Number.NEGATIVE_INFINITY; // ts_server of entry expected-2
+  let last = Number.NEGATIVE_INFINITY; // ts_server of entry expected-1
   let expected = 0;
   let nextCheckpoint = 0;
   let lastGoodCheckpointSize = 0;
@@ -60,12 +61,15 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
         }
         const micros = parseMicros(event.ts_server ?? '');
         if (!Number.isFinite(micros)) throw new Tampered(expected, 'ts_server is missing or malformed');
-        if (expected > 0 && !(micros > times[expected - 1]!)) {
-          const moved = firstAtOrAfter(times, expected, micros);
-          throw new Tampered(moved, `entry ${moved} is out of order (ts_server does not increase)`);
+        if (!(micros > last)) {
+          // Either the previous row is too new (moved forward, or swapped with this one) or this row
+          // is too old (slipped in from elsewhere): if this row still fits after the one before the
+          // previous, the previous is the odd one out.
+          const odd = micros > before ? expected - 1 : expected;
+          throw new Tampered(odd, `entry ${odd} is out of order (ts_server does not increase)`);
         }
-        if (expected === times.length) times = grow(times);
-        times[expected] = micros;
+        before = last;
+        last = micros;
         checkRecordChain(expected, row, event, leafHash, heads);
         frontier.appendHash(leafHash);
         expected++;
@@ -73,7 +77,7 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
           const cp = signed[nextCheckpoint]!;
           if (!frontier.root().equals(cp.root)) {
             throw new Tampered(
-              lastGoodCheckpointSize,
+              undefined,
               `the first ${cp.size} entries do not match the signed checkpoint of that size: an entry in ${lastGoodCheckpointSize}..${cp.size - 1} was changed`,
               [lastGoodCheckpointSize, cp.size - 1],
             );
@@ -93,7 +97,7 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
       ok: false,
       size: expected,
       checkpointsVerified: nextCheckpoint,
-      firstBadIndex: err.index,
+      ...(err.index !== undefined ? { firstBadIndex: err.index } : {}),
       problem: err.message,
       ...(err.range ? { badRange: err.range } : {}),
       seconds: seconds(),
@@ -107,10 +111,10 @@ function checkSignature(cp: CheckpointRow, verifierKey: string): { size: number;
   try {
     parsed = verifyCheckpoint(cp.note, verifierKey);
   } catch (err) {
-    throw new Tampered(0, `checkpoint ${cp.tree_size} does not verify: ${(err as Error).message}`);
+    throw new Tampered(undefined, `checkpoint ${cp.tree_size} does not verify: ${(err as Error).message}`);
   }
   if (parsed.size !== cp.tree_size || !parsed.root.equals(cp.root_hash)) {
-    throw new Tampered(0, `checkpoint ${cp.tree_size}: stored size or root differ from the signed note`);
+    throw new Tampered(undefined, `checkpoint ${cp.tree_size}: stored size or root differ from the signed note`);
   }
   return parsed;
 }
@@ -132,23 +136,4 @@ function checkRecordChain(
   if (event.record_seq !== wantSeq) throw new Tampered(index, `record chain broken: record_seq ${event.record_seq}, expected ${wantSeq}`);
   if ((event.record_prev ?? null) !== (head?.hash ?? null)) throw new Tampered(index, 'record chain broken: record_prev does not match');
   heads.set(record, { seq: wantSeq, hash: leafHash.toString('hex') });
-}
-
-/** The first position before `end` whose time is not below `micros`: where a moved row landed. */
-function firstAtOrAfter(times: Float64Array, end: number, micros: number): number {
-  let lo = 0;
-  let hi = end;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (times[mid]! >= micros) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-function grow(times: Float64Array): Float64Array {
-  // Doubling keeps appends amortized O(1) for logs of millions of entries.
-  const bigger = new Float64Array(times.length * 2);
-  bigger.set(times);
-  return bigger;
 }

@@ -1,5 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { OfficeConfig } from '../config/office-schema';
+import type { Credential } from '../ingest/device-event';
+import { badgeIndexKeys, credentialMatchKeys } from '../../devices/credentials/canonical';
 
 export interface DirectoryDevice {
   id: string;
@@ -16,7 +18,7 @@ export interface DirectoryDevice {
  */
 export class Directory {
   private readonly devices = new Map<string, DirectoryDevice>();
-  private actors = new Map<string, string>();
+  private actors = new Map<string, string[]>();
 
   constructor(office: OfficeConfig) {
     const places = new Map<string, string>();
@@ -41,8 +43,14 @@ export class Directory {
     return [...this.devices.values()];
   }
 
-  actorForCredential(canonical: string): string | undefined {
-    return this.actors.get(canonical);
+  /**
+   * The pseudonymous actor a read belongs to. A 24-bit Wiegand read can fit several badges: then it
+   * is nobody's, rather than a guess that would put a file in the wrong hands.
+   */
+  actorForCredential(read: Credential): string | undefined {
+    const found = new Set<string>();
+    for (const key of credentialMatchKeys(read)) for (const actor of this.actors.get(key) ?? []) found.add(actor);
+    return found.size === 1 ? [...found][0] : undefined;
   }
 
   async refreshBadges(sequelize: Sequelize): Promise<void> {
@@ -51,6 +59,10 @@ export class Directory {
        WHERE b.active = :yes AND p.active = :yes`,
       { type: QueryTypes.SELECT, replacements: { yes: true } },
     );
-    this.actors = new Map(rows.map((r) => [r.canonical, r.pseudonym]));
+    const actors = new Map<string, string[]>();
+    for (const row of rows) {
+      for (const key of badgeIndexKeys(row.canonical)) actors.set(key, [...(actors.get(key) ?? []), row.pseudonym]);
+    }
+    this.actors = actors;
   }
 }

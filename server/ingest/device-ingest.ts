@@ -52,7 +52,7 @@ export class DeviceIngest {
     const { deviceId, idempotencyKey, tsDevice, kind, ...details } = event;
     const payload = JSON.stringify(details);
     const id = uuidv7();
-    const actor = event.kind === 'badge' ? this.deps.directory.actorForCredential(event.credential.canonical) : undefined;
+    const actor = event.kind === 'badge' ? this.deps.directory.actorForCredential(event.credential) : undefined;
     try {
       const outcome = await this.deps.writer.submit({
         idempotencyKey,

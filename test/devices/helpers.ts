@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { deviceEventSchema, type DeviceEvent } from '../../server/ingest/device-event';
 import type { DecodedRead, DecodeResult } from '../../devices/decoders/types';
 
@@ -58,4 +59,46 @@ export const payload = (value: unknown): Buffer => Buffer.from(typeof value === 
 /** A plain assertion for fuzz loops: vitest's `expect` costs microseconds a call, 100,000 times over. */
 export function check(condition: boolean, message: () => string): asserts condition {
   if (!condition) throw new Error(message());
+}
+
+/** A deep copy of `fixture` with one node (picked by `at`) replaced by `value`. */
+function mutate(fixture: unknown, at: number, value: unknown): unknown {
+  if (typeof fixture !== 'object' || fixture === null) return value;
+  const copy = structuredClone(fixture) as Record<string, unknown>;
+  const slots: Array<[Record<string, unknown>, string]> = [];
+  const walk = (node: Record<string, unknown>) => {
+    for (const key of Object.keys(node)) {
+      slots.push([node, key]);
+      const child = node[key];
+      if (typeof child === 'object' && child !== null) walk(child as Record<string, unknown>);
+    }
+  };
+  walk(copy);
+  const slot = slots[at % Math.max(slots.length, 1)];
+  if (slot) slot[0][slot[1]] = value;
+  return copy;
+}
+
+/**
+ * MQTT payloads for fuzzing a firmware decoder: its golden fixtures with one field replaced by a
+ * random JSON value, random JSON, random text and random bytes.
+ */
+export function firmwarePayloads(fixtures: readonly unknown[]): fc.Arbitrary<Buffer> {
+  const value = fc.jsonValue({ maxDepth: 2 });
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...fixtures), fc.nat(), value).map(([f, at, v]) => payload(mutate(f, at, v))) },
+    { weight: 1, arbitrary: fc.constantFrom(...fixtures).map(payload) },
+    { weight: 1, arbitrary: value.map((v) => payload(JSON.stringify(v))) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 24 }).map(payload) },
+    { weight: 1, arbitrary: fc.uint8Array({ maxLength: 48 }).map((b) => Buffer.from(b)) },
+  );
+}
+
+/** Topics for fuzzing: the decoder's own, near misses, and random text. */
+export function firmwareTopics(topics: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...topics) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...topics), fc.string({ maxLength: 6 })).map(([t, s]) => t + s) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+  );
 }
