@@ -7,6 +7,6 @@ export function validatePart<T>(schema: z.ZodType<T> | undefined, value: unknown
   if (!schema) return undefined as T;
   const parsed = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (parsed.success) return parsed.data;
-  const fields = describeIssues(parsed.error).map((f) => ({ field: `${where}.${f.field}`, message: f.message }));
+  const fields = describeIssues(parsed.error).map((f) => ({ field: f.field ? `${where}.${f.field}` : where, message: f.message }));
   throw new HttpError(400, `invalid ${where}: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { importCsv, type ImportKind } from '../domain/csv-import';
+import { importRows, parseImport, type ImportKind, type RowProblem } from '../domain/csv-import';
 import { EventBus } from '../ingest/event-bus';
 import { CustodyWriter } from '../ingest/custody-writer';
 import { openOfficeDatabase } from '../office-server';
@@ -17,22 +17,26 @@ export async function importCommand(ctx: CliContext, kind: string, file: string)
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
+  const parsed = parseImport(kind as ImportKind, text);
+  if (!parsed.ok) return reportProblems(file, parsed.problems);
   const db = await openOfficeDatabase(ctx.env, ctx.logger);
   try {
     const writer = new CustodyWriter({ db, clock: systemClock, logger: ctx.logger, bus: new EventBus() });
     await writer.start();
     // Records name cabinets: the office structure must be in the database first.
     await syncOffice(writer, ctx.office);
-    const report = await importCsv(writer, kind as ImportKind, text, 'system:import');
+    const report = await importRows(writer, parsed, 'system:import');
     await writer.stop();
-    if (report.ok) {
-      console.log(`imported ${report.imported} ${kind} from ${file}`);
-      return 0;
-    }
-    console.error(`${file}: nothing imported; ${report.problems.length} problem(s):`);
-    for (const p of report.problems) console.error(`  line ${p.line}: ${p.field}: ${p.message}`);
-    return 1;
+    if (!report.ok) return reportProblems(file, report.problems);
+    console.log(`imported ${report.imported} ${kind} from ${file}`);
+    return 0;
   } finally {
     await db.close();
   }
+}
+
+function reportProblems(file: string, problems: RowProblem[]): number {
+  console.error(`${file}: nothing imported; ${problems.length} problem(s):`);
+  for (const p of problems) console.error(`  line ${p.line}: ${p.field}: ${p.message}`);
+  return 1;
 }

@@ -79,8 +79,8 @@ export class Checkpointer {
     const root = await this.tree.root(size);
     if (previous) {
       const prev = verifyCheckpoint(previous.note, key.verifierKey);
-      const proof = await this.tree.consistencyProof(prev.size, size);
-      if (prev.size > size || !verifyConsistency(prev.size, size, proof, prev.root, root)) {
+      const consistent = prev.size <= size && verifyConsistency(prev.size, size, await this.tree.consistencyProof(prev.size, size), prev.root, root);
+      if (!consistent) {
         const error = new LogIntegrityError(
           `refusing to sign: the log of ${size} entries is not consistent with the checkpoint signed at ${prev.size}`,
         );

@@ -1,5 +1,4 @@
 import { decodeLeaf, type LeafEvent } from './leaf';
-import { hashLeaf } from './merkle';
 import { MerkleFrontier } from './frontier';
 import { verifyCheckpoint } from './checkpoint';
 import type { CheckpointRow, LogStore } from './log-store';
@@ -51,7 +50,7 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
     for await (const page of store.pages()) {
       for (const row of page) {
         if (row.idx !== expected) throw new Tampered(expected, `entry ${expected} is missing (next stored entry is ${row.idx})`);
-        const leafHash = hashLeaf(row.leaf);
+        const leafHash = frontier.appendLeaf(row.leaf);
         if (!leafHash.equals(row.leaf_hash)) throw new Tampered(expected, 'leaf bytes do not match the stored leaf hash');
         let event: LeafEvent;
         try {
@@ -71,7 +70,6 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
         before = last;
         last = micros;
         checkRecordChain(expected, row, event, leafHash, heads);
-        frontier.appendHash(leafHash);
         expected++;
         while (nextCheckpoint < signed.length && signed[nextCheckpoint]!.size === expected) {
           const cp = signed[nextCheckpoint]!;

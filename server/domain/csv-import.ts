@@ -29,11 +29,19 @@ export type ImportReport = { ok: true; imported: number } | { ok: false; problem
 
 const SCHEMAS = { people: personInputSchema, badges: badgeInputSchema, records: recordInputSchema } as const;
 
+export type ParsedImport = { ok: true; kind: ImportKind; rows: unknown[] } | { ok: false; problems: RowProblem[] };
+
 /**
  * All or nothing: every row is checked first, and when any row is bad nothing is imported and
  * every problem is reported with its line. A good file is imported in one transaction.
  */
 export async function importCsv(writer: CustodyWriter, kind: ImportKind, csvText: string, actor: string): Promise<ImportReport> {
+  const parsed = parseImport(kind, csvText);
+  return parsed.ok ? importRows(writer, parsed, actor) : parsed;
+}
+
+/** The checks that need no database: run before anything is opened. */
+export function parseImport(kind: ImportKind, csvText: string): ParsedImport {
   let rows: Record<string, string>[];
   try {
     rows = parse(csvText, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
@@ -54,14 +62,18 @@ export async function importCsv(writer: CustodyWriter, kind: ImportKind, csvText
     else for (const issue of describeIssues(parsed.error)) problems.push({ line: i + 2, ...issue });
   });
   if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, kind, rows: valid };
+}
 
-  switch (kind) {
+/** The checks against the database, then the import itself. */
+export async function importRows(writer: CustodyWriter, parsed: Extract<ParsedImport, { ok: true }>, actor: string): Promise<ImportReport> {
+  switch (parsed.kind) {
     case 'records':
-      return importRecords(writer, valid as RecordInput[], actor);
+      return importRecords(writer, parsed.rows as RecordInput[], actor);
     case 'people':
-      return importPeople(writer, valid as PersonInput[], actor);
+      return importPeople(writer, parsed.rows as PersonInput[], actor);
     case 'badges':
-      return importBadges(writer, valid as BadgeInput[], actor);
+      return importBadges(writer, parsed.rows as BadgeInput[], actor);
   }
 }
 

@@ -41,8 +41,16 @@ export type BadgeInput = z.output<typeof badgeInputSchema>;
 
 /** Flattens zod issues into "field: message" pairs that name the field as the user wrote it. */
 export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    // An unexpected field is named itself, so a typo points at the word that was mistyped.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'is not a known field' }));
+    }
+    return [
+      {
+        field: issue.path.join('.'),
+        message: issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'is required' : issue.message,
+      },
+    ];
+  });
 }

@@ -66,13 +66,13 @@ describe('MerkleFrontier', () => {
   });
 
   // A loose floor that only catches gross regressions; the real figure is measured by bench.ts.
-  it('re-hashes stored leaves fast (>= 50,000 leaves/s even on a busy CI machine)', () => {
+  it('re-hashes stored leaves fast (>= 25,000 leaves/s, a floor even a busy 2-core CI machine clears)', () => {
     const leaves = Array.from({ length: 50_000 }, () => randomBytes(300));
     const f = new MerkleFrontier();
     const t0 = performance.now();
     for (const leaf of leaves) f.appendLeaf(leaf);
     f.root();
     const perSecond = leaves.length / ((performance.now() - t0) / 1000);
-    expect(perSecond).toBeGreaterThan(50_000);
+    expect(perSecond).toBeGreaterThan(25_000);
   });
 });

@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeSafekeep, encodeSafekeepAck, safekeepTopics } from '../../../devices/decoders/firmware/safekeep';
+import { assertWellFormed, firmwarePayloads, firmwareTopics, FUZZ_RUNS, FUZZ_TIMEOUT_MS, payload, readsOf, toEvent } from '../helpers';
+
+const config = { deviceId: 'cab-3-reader' };
+const decode = (topic: string, body: unknown) => decodeSafekeep(topic, payload(body), config);
+const READ = 'safekeep/cab-3-reader/read';
+
+// The scheme documented at the top of devices/decoders/firmware/safekeep.ts.
+const FIXTURES = {
+  badge: { boot: '9f2c41d0', seq: 42, ts: '2026-01-05T10:00:00+01:00', kind: 'badge', uid: '14008EC793', format: 'em4100' },
+  barcode: { boot: '9f2c41d0', seq: 43, kind: 'barcode', data: '0109506000134352\u001d10ABC', symbology: ']d2' },
+  door: { boot: '9f2c41d0', seq: 44, kind: 'door', state: 'open' },
+  lock: { boot: '9f2c41d0', seq: 45, kind: 'lock', state: 'jammed' },
+  heartbeat: { boot: '9f2c41d0', seq: 46, kind: 'heartbeat' },
+};
+
+describe('decodeSafekeep', () => {
+  it('decodes every kind, canonicalizing badges and carrying boot:seq as the dedupe hint', () => {
+    const all = Object.values(FIXTURES).flatMap((f) => readsOf(decode(READ, f)));
+    expect(all).toEqual([
+      {
+        kind: 'badge',
+        credential: { canonical: '008EC793', raw: '14008EC793', format: 'em4100' },
+        tsDevice: '2026-01-05T09:00:00.000Z',
+        dedupeHint: '9f2c41d0:42',
+      },
+      { kind: 'barcode', data: '0109506000134352\u001d10ABC', symbology: ']d2', dedupeHint: '9f2c41d0:43' },
+      { kind: 'door', state: 'open', dedupeHint: '9f2c41d0:44' },
+      { kind: 'lock', state: 'jammed', dedupeHint: '9f2c41d0:45' },
+      { kind: 'heartbeat', dedupeHint: '9f2c41d0:46' },
+    ]);
+    for (const read of all) toEvent(read);
+  });
+
+  it('gives a redelivery the same hint, so the idempotency key deviceId:boot:seq stores it once', () => {
+    const [first] = readsOf(decode(READ, FIXTURES.badge));
+    const [again] = readsOf(decode(READ, { ...FIXTURES.badge }));
+    expect(`${config.deviceId}:${again!.dedupeHint}`).toBe(`${config.deviceId}:${first!.dedupeHint}`);
+  });
+
+  it('reads status as availability, and ignores acks and other devices', () => {
+    expect(readsOf(decode('safekeep/cab-3-reader/status', 'online'))).toEqual([{ kind: 'availability', state: 'online' }]);
+    expect(readsOf(decode('safekeep/cab-3-reader/status', 'offline'))).toEqual([{ kind: 'availability', state: 'offline' }]);
+    expect(readsOf(decode('safekeep/cab-3-reader/ack', { boot: '9f2c41d0', seq: 42 }))).toEqual([]);
+    expect(readsOf(decode('safekeep/cab-4-reader/read', FIXTURES.badge))).toEqual([]);
+  });
+
+  it('drops a timestamp from an unset clock but keeps the read', () => {
+    expect(readsOf(decode(READ, { ...FIXTURES.door, ts: '1970-01-01T00:00:09Z' }))).toEqual([
+      { kind: 'door', state: 'open', dedupeHint: '9f2c41d0:44' },
+    ]);
+  });
+
+  it.each([
+    ['seq below zero', { ...FIXTURES.door, seq: -1 }],
+    ['fractional seq', { ...FIXTURES.door, seq: 1.5 }],
+    ['boot with a slash', { ...FIXTURES.door, boot: 'a/b' }],
+    ['missing boot', { seq: 1, kind: 'heartbeat' }],
+    ['unknown kind', { ...FIXTURES.door, kind: 'teleport' }],
+    ['unknown format', { ...FIXTURES.badge, format: 'dec99' }],
+    ['zone-less ts', { ...FIXTURES.door, ts: '2026-01-05T10:00:00' }],
+    ['empty barcode', { ...FIXTURES.barcode, data: '' }],
+    ['not JSON', '{"boot":'],
+    ['an array', [FIXTURES.door]],
+  ])('rejects %s as malformed', (_what, body) => {
+    expect(decode(READ, body)).toMatchObject({ ok: false, error: { code: 'malformed' } });
+  });
+
+  it('rejects a uid that is not in its declared format', () => {
+    expect(decode(READ, { ...FIXTURES.badge, uid: '9357203' })).toMatchObject({ ok: false, error: { code: 'invalid-credential' } });
+  });
+
+  it('names the topics and encodes the ack', () => {
+    expect(safekeepTopics('cab-3-reader')).toEqual({
+      read: 'safekeep/cab-3-reader/read',
+      status: 'safekeep/cab-3-reader/status',
+      ack: 'safekeep/cab-3-reader/ack',
+    });
+    expect(JSON.parse(encodeSafekeepAck('9f2c41d0', 42).toString())).toEqual({ boot: '9f2c41d0', seq: 42 });
+  });
+});
+
+describe('decodeSafekeep fuzzing', () => {
+  const topics = firmwareTopics([READ, 'safekeep/cab-3-reader/status', 'safekeep/cab-3-reader/ack']);
+  const payloads = firmwarePayloads([...Object.values(FIXTURES), 'online', 'offline']);
+
+  it(
+    `never throws; every result is typed and every read a valid event with its hint (${FUZZ_RUNS} messages)`,
+    () => {
+      fc.assert(
+        fc.property(topics, payloads, (topic, body) => {
+          const result = decodeSafekeep(topic, body, config);
+          assertWellFormed(result);
+          if (result.ok && topic === READ) for (const read of result.reads) if (!read.dedupeHint) throw new Error('read without hint');
+        }),
+        { numRuns: FUZZ_RUNS },
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+});

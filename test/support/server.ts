@@ -1,0 +1,34 @@
+import { OfficeServer } from '../../server/office-server';
+import { silentLogger } from '../../server/shared/logger';
+import { freshDatabase, type TestDialect } from './databases';
+import { demoOffice, testEnv } from './office';
+
+export interface ServerFixture {
+  server: OfficeServer;
+  url: string;
+  mqttUrl: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A whole running office on ephemeral ports: HTTP, socket.io, broker (embedded unless given). */
+export async function startTestServer(options: { dialect?: TestDialect; mqttUrl?: string; checkpointIntervalMs?: number } = {}): Promise<ServerFixture> {
+  const db = await freshDatabase(options.dialect ?? 'sqlite');
+  const env = testEnv({ dataDir: db.dataDir, databaseUrl: db.url, ...(options.mqttUrl ? { mqttUrl: options.mqttUrl } : {}) });
+  const server = await OfficeServer.start({
+    env,
+    office: demoOffice(),
+    logger: silentLogger,
+    checkpointIntervalMs: options.checkpointIntervalMs ?? 60_000,
+  });
+  return {
+    server,
+    url: server.url,
+    mqttUrl: server.services.brokerStatus().url,
+    dataDir: db.dataDir,
+    close: async () => {
+      await server.stop();
+      await db.drop();
+    },
+  };
+}
