@@ -144,7 +144,7 @@ export function measureDecoderThroughput(options: { minMs?: number; only?: reado
     run(); // warm up: JIT and lazily built tables are not what is measured
     let reads = 0;
     const start = performance.now();
-    let elapsed = 0;
+    let elapsed: number;
     do {
       reads += run();
       elapsed = performance.now() - start;

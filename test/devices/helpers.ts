@@ -21,10 +21,19 @@ export function readsOf(result: DecodeResult): DecodedRead[] {
 
 const ERROR_CODES = new Set(['too-large', 'malformed', 'invalid-credential', 'ambiguous-format']);
 
-/** What every firmware decoder promises for any input: a typed result, every read a valid event. */
-export function assertWellFormed(result: DecodeResult): void {
+/**
+ * What every firmware decoder promises for any input: a typed result, every read a valid event,
+ * and no invented credential: a badge's raw UID is text the payload actually carries.
+ */
+export function assertWellFormed(result: DecodeResult, body?: Uint8Array): void {
   if (result.ok) {
-    for (const read of result.reads) toEvent(read);
+    const text = body === undefined ? undefined : Buffer.from(body).toString('utf8');
+    for (const read of result.reads) {
+      toEvent(read);
+      if (read.kind === 'badge' && text !== undefined && !text.includes(read.credential.raw)) {
+        throw new Error(`badge ${read.credential.raw} is not in the payload ${text}`);
+      }
+    }
   } else if (!ERROR_CODES.has(result.error.code) || typeof result.error.message !== 'string') {
     throw new Error(`untyped error ${JSON.stringify(result)}`);
   }

@@ -94,7 +94,7 @@ describe('decodeEspRfid fuzzing', () => {
     () => {
       const pn532 = { ...config, uidFormat: 'uid-unpadded' as const, door: 'Archive' };
       fc.assert(
-        fc.property(topics, payloads, fc.boolean(), (topic, body, alt) => assertWellFormed(decodeEspRfid(topic, body, alt ? pn532 : config))),
+        fc.property(topics, payloads, fc.boolean(), (topic, body, alt) => assertWellFormed(decodeEspRfid(topic, body, alt ? pn532 : config), body)),
         { numRuns: FUZZ_RUNS },
       );
     },

@@ -92,7 +92,7 @@ describe('decodeEsphome fuzzing', () => {
     `never throws; every result is typed and every read a valid event (${FUZZ_RUNS} messages)`,
     () => {
       fc.assert(
-        fc.property(topics, payloads, (topic, body) => assertWellFormed(decodeEsphome(topic, body, config))),
+        fc.property(topics, payloads, (topic, body) => assertWellFormed(decodeEsphome(topic, body, config), body)),
         { numRuns: FUZZ_RUNS },
       );
     },

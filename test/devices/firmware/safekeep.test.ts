@@ -92,7 +92,7 @@ describe('decodeSafekeep fuzzing', () => {
       fc.assert(
         fc.property(topics, payloads, (topic, body) => {
           const result = decodeSafekeep(topic, body, config);
-          assertWellFormed(result);
+          assertWellFormed(result, body);
           if (result.ok && topic === READ) for (const read of result.reads) if (!read.dedupeHint) throw new Error('read without hint');
         }),
         { numRuns: FUZZ_RUNS },

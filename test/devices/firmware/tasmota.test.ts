@@ -136,7 +136,7 @@ describe('decodeTasmota fuzzing', () => {
     `never throws; every result is typed and every read a valid event (${FUZZ_RUNS} messages)`,
     () => {
       fc.assert(
-        fc.property(topics, payloads, (topic, body) => assertWellFormed(decodeTasmota(topic, body, config))),
+        fc.property(topics, payloads, (topic, body) => assertWellFormed(decodeTasmota(topic, body, config), body)),
         { numRuns: FUZZ_RUNS },
       );
     },

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt, { type MqttClient } from 'mqtt';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { startTestServer, type ServerFixture } from '../support/server';
+import { MOSQUITTO_URL, mosquittoAvailable } from '../support/mosquitto';
+
+const brokers: ['embedded' | 'mosquitto', string | undefined][] = [['embedded', undefined]];
+if (await mosquittoAvailable()) brokers.push(['mosquitto', MOSQUITTO_URL]);
+
+type CustodyEmit = { index: number; event: Record<string, unknown> }[];
+
+describe.each(brokers)('device reads through the %s broker', (_name, externalUrl) => {
+  let f: ServerFixture;
+  let device: MqttClient;
+  let socket: Socket;
+  const received: CustodyEmit[number][] = [];
+  const acks: { boot: string; seq: number }[] = [];
+
+  beforeAll(async () => {
+    f = await startTestServer(externalUrl ? { mqttUrl: externalUrl } : {});
+    device = await mqtt.connectAsync(f.mqttUrl, { clientId: `test-device-${Math.random().toString(16).slice(2)}` });
+    await device.subscribeAsync('safekeep/cab-4/ack', { qos: 1 });
+    device.on('message', (topic, payload) => {
+      if (topic === 'safekeep/cab-4/ack') acks.push(JSON.parse(payload.toString()));
+    });
+    socket = connectSocket(f.url, { transports: ['websocket'] });
+    socket.on('custody', (leaves: CustodyEmit) => received.push(...leaves));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  });
+  afterAll(async () => {
+    socket?.close();
+    await device?.endAsync();
+    await f?.close();
+  });
+
+  const waitFor = async (predicate: () => boolean, ms = 5000) => {
+    const until = Date.now() + ms;
+    while (!predicate()) {
+      if (Date.now() > until) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('commits a read with its leaf, broadcasts it live, then acknowledges it; a redelivery is stored once', async () => {
+    const boot = `b${Date.now().toString(36)}`;
+    const read = JSON.stringify({ boot, seq: 1, kind: 'badge', uid: '1A2B3C4D', format: 'hex' });
+    const before = received.length;
+    await device.publishAsync('safekeep/cab-4/read', read, { qos: 1 });
+    await waitFor(() => acks.some((a) => a.boot === boot && a.seq === 1));
+    await waitFor(() => received.length > before);
+    const leaf = received.at(-1)!;
+    expect(leaf.event).toMatchObject({ type: 'device.read', kind: 'badge', device: 'cab-4-reader', location: 'cab-4' });
+    // No badge number in the leaf: only a commitment to the raw read.
+    expect(JSON.stringify(leaf.event)).not.toContain('1A2B3C4D');
+    const size = f.server.services.writer.size;
+    await device.publishAsync('safekeep/cab-4/read', read, { qos: 1 });
+    await waitFor(() => acks.filter((a) => a.boot === boot && a.seq === 1).length === 2);
+    expect(f.server.services.writer.size).toBe(size);
+  });
+
+  it('routes third-party firmware payloads to the right device of the board', async () => {
+    const before = received.length;
+    await device.publishAsync('tele/cab-2/SENSOR', JSON.stringify({ Time: '2026-01-05T09:00:00', Switch1: 'ON' }), { qos: 1 });
+    await device.publishAsync('safekeep/cab-1/binary_sensor/door/state', 'OFF', { qos: 1 });
+    await waitFor(() => received.length >= before + 2);
+    const events = received.slice(before).map((l) => l.event);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'door', device: 'cab-2-door', location: 'cab-2' }),
+        expect.objectContaining({ kind: 'door', device: 'cab-1-door', location: 'cab-1' }),
+      ]),
+    );
+  });
+
+  it('counts a malformed payload, stores nothing for it, and keeps serving other devices', async () => {
+    const before = f.server.services.writer.size;
+    const rejected: string[] = [];
+    const off = f.server.services.bus.on('device.rejected', ({ reason }) => rejected.push(reason));
+    await device.publishAsync('safekeep/cab-4/read', '{"boot": "x", "seq": "not a number"', { qos: 1 });
+    await device.publishAsync('tele/cab-2/SENSOR', Buffer.from([0xff, 0xfe, 0x00]), { qos: 1 });
+    await waitFor(() => rejected.length >= 2);
+    off();
+    expect(f.server.services.writer.size).toBe(before);
+    const health = await (await fetch(`${f.url}/api/health`)).json();
+    expect(health.status).toBe('ok');
+  });
+});
