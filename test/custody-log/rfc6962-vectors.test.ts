@@ -50,7 +50,7 @@ if (!existsSync(vectorsDir)) {
     });
   } else {
     // A skipped suite is easy to overlook: say why on the console too.
-    // eslint-disable-next-line no-console
+     
     console.warn(`[custody-log] skipping the RFC 6962 vector tests: ${why}`);
     it.skip(`RFC 6962 vectors (${why})`, () => {});
   }

@@ -1,0 +1,73 @@
+/** Command-line options of `npm run bench`. Every figure the bench uses is set here. */
+export interface BenchOptions {
+  json: boolean;
+  /** Events in the throughput flood. */
+  events: number;
+  /** Most publishes not yet acknowledged by the server (application-level ack) during the flood. */
+  window: number;
+  /** Steady rate and duration of the latency phase. */
+  rate: number;
+  steadySeconds: number;
+  /** Timer period of the steady publisher: it publishes what is due at each tick. */
+  tickMs: number;
+  /** The log verify runs over: grown through the CustodyWriter up to this size when smaller than `growBelow`. */
+  verifyLeaves: number;
+  growBelow: number;
+  /** Rows for the raw SQLite baseline (1,000 per transaction). */
+  baselineRows: number;
+  /** Minimum time per decoder in the decoder throughput run; 0 skips it. */
+  decoderMs: number;
+  /** The whole run is aborted after this long. */
+  timeoutSeconds: number;
+}
+
+const DEFAULTS: BenchOptions = {
+  json: false,
+  events: 50_000,
+  window: 2_000,
+  rate: 1_000,
+  steadySeconds: 10,
+  tickMs: 5,
+  verifyLeaves: 300_000,
+  growBelow: 100_000,
+  baselineRows: 100_000,
+  decoderMs: 300,
+  timeoutSeconds: 240,
+};
+
+const NUMERIC: Record<string, keyof BenchOptions> = {
+  '--events': 'events',
+  '--window': 'window',
+  '--rate': 'rate',
+  '--steady-seconds': 'steadySeconds',
+  '--tick-ms': 'tickMs',
+  '--verify-leaves': 'verifyLeaves',
+  '--grow-below': 'growBelow',
+  '--baseline-rows': 'baselineRows',
+  '--decoder-ms': 'decoderMs',
+  '--timeout': 'timeoutSeconds',
+};
+
+export const USAGE = `usage: npm run bench -- [--json] ${Object.keys(NUMERIC)
+  .map((flag) => `[${flag} N]`)
+  .join(' ')}`;
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const options: BenchOptions = { ...DEFAULTS };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--json') {
+      options.json = true;
+      continue;
+    }
+    const [flag, inline] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, undefined];
+    const key = NUMERIC[flag];
+    if (!key) throw new Error(`unknown option ${arg}\n${USAGE}`);
+    const text = inline ?? argv[++i];
+    const value = Number(text);
+    if (text === undefined || !Number.isFinite(value) || value < 0) throw new Error(`${flag} needs a non-negative number\n${USAGE}`);
+    (options as unknown as Record<string, number>)[key] = value;
+  }
+  if (options.events < 1 || options.rate < 1 || options.window < 1) throw new Error(`--events, --rate and --window must be at least 1\n${USAGE}`);
+  return options;
+}
