@@ -37,11 +37,21 @@ export function createHttpApp(services: Services, options: HttpAppOptions, route
     const dir = options.dashboardDir;
     app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
     app.get(/^\/(?!api\/).*/, (_req, res) => res.sendFile(path.join(dir, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => void res.type('html').send(STATUS_PAGE));
   }
 
   app.use(errorHandler(services));
   return app;
 }
+
+/** Shown at / when the dashboard has not been built. */
+const STATUS_PAGE = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Safekeep</title>
+<body style="font-family:system-ui;max-width:40rem;margin:3rem auto;line-height:1.5">
+<h1>Safekeep is running</h1><p>Custody log entries: <strong id="size">…</strong></p>
+<p><a href="/api/health">Health</a> · <a href="/api/openapi.json">API (OpenAPI)</a></p>
+<script>async function r(){try{const h=await (await fetch('/api/health')).json();document.getElementById('size').textContent=h.log.size}catch(e){}}r();setInterval(r,2000)</script>
+</body></html>`;
 
 function errorHandler(services: Services): ErrorRequestHandler {
   const log = services.logger.child({ component: 'http' });

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { Badge, Person } from '../db/models';
 import type { CustodyWriter } from '../ingest/custody-writer';
-import { canonicalCredential } from '../../devices/credentials/canonical';
+import { badgeIndexKeys, canonicalCredential, credentialMatchKeys } from '../../devices/credentials/canonical';
 import { newPseudonym } from './pseudonym';
 import { conflictsOf, insertRecords } from './records-service';
 import {
@@ -110,19 +110,24 @@ async function importBadges(writer: CustodyWriter, inputs: BadgeInput[], actor: 
   const add = (i: number, field: string, message: string) => problems.set(i, [...(problems.get(i) ?? []), { field, message }]);
   const people = await Person.findAll({ where: { email: inputs.map((b) => b.person_email) } });
   const byEmail = new Map(people.map((p) => [p.email, p]));
-  const canonicals = inputs.map((b, i) => {
+  const credentials = inputs.map((b, i) => {
     const credential = canonicalCredential(b.badge, b.format);
-    if (!credential) add(i, 'badge', `"${b.badge}" is not a valid ${b.format} badge number`);
     if (!byEmail.has(b.person_email)) add(i, 'person_email', `no person with email ${b.person_email}`);
-    return credential?.canonical;
+    if (!credential) add(i, 'badge', `"${b.badge}" is not a valid ${b.format} badge number`);
+    // A badge must be recognisable at every reader, which needs its whole bytes.
+    else if (badgeIndexKeys(credential.canonical).length === 0) add(i, 'badge', `"${b.badge}" does not give the card's bytes; enter it as hex`);
+    return credential;
   });
-  const issued = await Badge.findAll({ attributes: ['canonical'], where: { canonical: canonicals.filter((c): c is string => !!c) } });
-  const taken = new Set(issued.map((b) => b.canonical));
-  const seen = new Set<string>();
-  canonicals.forEach((c, i) => {
-    if (c && (taken.has(c) || seen.has(c))) add(i, 'badge', `badge ${c} is already issued`);
-    if (c) seen.add(c);
+  // Same card, whatever form it was written in: 8EC793 (Wiegand-26) is the card 008EC793.
+  const known = new Map<string, string>();
+  for (const badge of await Badge.findAll({ attributes: ['canonical'] })) for (const key of badgeIndexKeys(badge.canonical)) known.set(key, badge.canonical);
+  credentials.forEach((credential, i) => {
+    if (!credential || problems.has(i)) return;
+    const clash = credentialMatchKeys(credential).map((k) => known.get(k)).find((c) => c !== undefined);
+    if (clash) add(i, 'badge', `badge ${credential.canonical} is already issued${clash === credential.canonical ? '' : ` (as ${clash})`}`);
+    for (const key of badgeIndexKeys(credential.canonical)) if (key.startsWith('id:')) known.set(key, credential.canonical);
   });
+  const canonicals = credentials.map((c) => c?.canonical);
   if (problems.size > 0) return { ok: false, problems: flatten(problems) };
   await writer.submit({
     run: async (ctx) => {

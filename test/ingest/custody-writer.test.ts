@@ -11,6 +11,11 @@ import { hashLeaf } from '../../server/custody-log/merkle';
 import { ManualClock } from '../../server/shared/clock';
 import { silentLogger } from '../../server/shared/logger';
 import type { CommittedLeaf } from '../../server/ingest/custody-writer';
+import { AlertRaiser } from '../../server/domain/alert-raiser';
+import { Alert } from '../../server/db/models';
+import { Checkpointer } from '../../server/custody-log/checkpointer';
+import { loadOrCreateSigningKey } from '../../server/custody-log/signing-key';
+import { verifyLog } from '../../server/custody-log/verify-log';
 
 const dialects = await dialectsUnderTest();
 
@@ -115,8 +120,10 @@ describe.each(dialects)('custody writer on %s', (dialect) => {
 });
 
 describe('disk full (SQLite)', () => {
-  it('stops acknowledging, reports it, keeps the log intact, and resumes when space returns', async () => {
+  it('stops acknowledging, raises an alert, keeps the log intact, and resumes when space returns', async () => {
     const f = await writerFixture('sqlite', { resumeProbeMs: 50 });
+    const alerts = new AlertRaiser({ bus: f.bus, writer: f.writer, logger: silentLogger });
+    alerts.start();
     try {
       const halted: string[] = [];
       f.bus.on('writer.halted', ({ reason }) => halted.push(reason));
@@ -141,9 +148,17 @@ describe('disk full (SQLite)', () => {
       expect(await f.store.size()).toBe(1);
       full = false;
       await resumed;
+      // The alert raised while the disk was full is written as soon as writes resume.
+      for (let i = 0; i < 100 && (await Alert.count()) === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const [alert] = await Alert.findAll();
+      expect(alert).toMatchObject({ type: 'storage.writes_suspended', severity: 'critical', status: 'open' });
       const after = await f.writer.submit({ run: async (ctx) => (await ctx.append({ type: 'after' })).index });
-      expect(after.duplicate ? -1 : after.value).toBe(1);
+      expect(after.duplicate ? -1 : after.value).toBe(2);
+      const key = await loadOrCreateSigningKey(f.dataDir, 'safekeep-test');
+      await new Checkpointer({ store: f.store, key, origin: 'safekeep/test', clock: f.clock, logger: silentLogger }).checkpointNow();
+      expect(await verifyLog(f.store, key.verifierKey)).toMatchObject({ ok: true, size: 3, checkpointsVerified: 1 });
     } finally {
+      alerts.stop();
       await f.close();
     }
   });

@@ -1,0 +1,66 @@
+/** What the main thread (the office server) and the load worker (device + dashboard) tell each other. */
+
+export interface LoadConfig {
+  mqttUrl: string;
+  socketUrl: string;
+  events: number;
+  window: number;
+  rate: number;
+  steadySeconds: number;
+  tickMs: number;
+}
+
+export interface Distribution {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export interface Delivery {
+  /** Reads published in the phase. */
+  published: number;
+  /** Distinct reads of the phase that came back as a leaf on the socket. */
+  received: number;
+  lost: number;
+  /** Leaves of a read already received. */
+  duplicated: number;
+  /** Leaves that arrived after a leaf of a later read (the log order must be the publish order). */
+  reordered: number;
+  /** Application-level acks (safekeep/cab-4/ack) received for the phase's reads. */
+  acked: number;
+  /** Share of the worker's event loop that was busy: near 1 means the load generator limited the phase. */
+  workerElu: number;
+}
+
+export interface FloodResult extends Delivery {
+  seconds: number;
+  eventsPerS: number;
+  /** Rate between the 10% and 90% receipts: without ramp-up and drain. */
+  midEventsPerS: number;
+  /** Publish to socket receipt under saturation (queueing included), ms. */
+  latencyMs: Distribution;
+}
+
+export interface SteadyResult extends Delivery {
+  targetRate: number;
+  achievedRate: number;
+  /** Publish to socket receipt, ms. */
+  latencyMs: Distribution;
+  /** Publish to application-level ack, ms: shown next to the socket figure for comparison. */
+  ackLatencyMs: Distribution;
+  /** Largest number of reads published in one timer tick. */
+  maxBurst: number;
+}
+
+export interface LoadResult {
+  flood: FloodResult;
+  steady: SteadyResult;
+}
+
+export type WorkerMessage =
+  | { type: 'progress'; text: string }
+  | { type: 'phase'; name: 'flood' | 'steady'; state: 'start' | 'end' }
+  | { type: 'result'; result: LoadResult }
+  | { type: 'error'; message: string };

@@ -1,0 +1,119 @@
+/**
+ * `npm run bench [-- --json] [--events N] ...`: Safekeep's performance figures, measured on the
+ * real pipeline in one run (options.ts lists every knob; nothing touches ./data).
+ *
+ * 1. events_per_s: the demo office runs as `safekeep serve` does (SQLite WAL + synchronous=FULL,
+ *    embedded aedes broker, socket.io, default checkpoints) in a temp dir. A load worker thread,
+ *    on the other core, plays the Safekeep-firmware board safekeep/cab-4 (MQTT QoS 1 over TCP,
+ *    distinct seqs, badge/unlock/open/close/lock cycles) and a dashboard (socket.io client). It
+ *    floods N reads keeping at most `window` un-acked (the server's acks on safekeep/cab-4/ack
+ *    pace it); rate = N / (first publish -> last socket receipt). Lost, duplicated and reordered
+ *    reads are counted by matching every leaf back to its read (load/reads.ts explains how).
+ * 2. p50/p99_ms_at_1000: publish -> socket receipt at a steady 1,000 reads/s for 10 s, from a
+ *    timer that publishes what is due at each tick.
+ * 3. verify_leaves_per_s: the log is grown through the server's CustodyWriter to ~300k leaves
+ *    (if under 100k), checkpointed, the server stopped, then verifyLog runs as `safekeep log verify`.
+ * 4. baseline_rows_per_s: raw durable batched inserts through sqlite3 in a separate temp database
+ *    (baseline.ts); ratio = events_per_s / baseline_rows_per_s, where each event writes 2 rows.
+ * 5. decoders: reads/s per device decoder from devices/decoders/bench.ts, when it is there.
+ * Progress goes to stderr; stdout gets the table, or with --json one JSON object on its last line.
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import sqlite3 from 'sqlite3';
+import { measureBaseline } from './baseline';
+import { measureDecoders, type DecoderFigures } from './decoders';
+import { runLoad } from './load/host';
+import { removeTempDirs, startBenchOffice, type BenchOffice } from './office';
+import { parseOptions, type BenchOptions } from './options';
+import { toJson, toTable, type BenchFigures } from './report';
+import { ServerMonitor } from './server-monitor';
+import { growLog, verifyStoredLog, type GrowResult } from './verify-bench';
+
+const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+
+async function bench(options: BenchOptions, started: number): Promise<BenchFigures> {
+  let decoders: DecoderFigures = { available: false, reason: 'skipped (--decoder-ms 0)' };
+  if (options.decoderMs > 0) {
+    progress('decoders');
+    decoders = await measureDecoders(options.decoderMs);
+  }
+
+  progress(`baseline: ${options.baselineRows} raw rows through sqlite3`);
+  const baseline = await measureBaseline(options.baselineRows);
+
+  progress('starting the demo office');
+  let office: BenchOffice | null = await startBenchOffice();
+  try {
+    const { services } = office.server;
+    const monitor = new ServerMonitor(services.bus);
+    const load = await runLoad(
+      { mqttUrl: office.mqttUrl, socketUrl: office.server.url, events: options.events, window: options.window, rate: options.rate, steadySeconds: options.steadySeconds, tickMs: options.tickMs },
+      { progress, phase: (name, state) => (state === 'start' ? monitor.start(name) : monitor.end()) },
+      options.timeoutSeconds * 1000,
+    );
+    monitor.stop();
+
+    let grow: GrowResult = { added: 0, seconds: 0, writerEventsPerS: 0, checkpointMs: 0 };
+    if (services.writer.size < options.growBelow) {
+      progress(`growing the log from ${services.writer.size} to ${options.verifyLeaves} leaves through the CustodyWriter`);
+      grow = await growLog(services, options.verifyLeaves, progress);
+    }
+    const stopping = office;
+    office = null;
+    await stopping.server.stop();
+    progress('verifying the log');
+    const verify = await verifyStoredLog(stopping);
+    return {
+      load,
+      phases: monitor.phases,
+      grow,
+      verify,
+      baseline,
+      decoders,
+      machine: { cores: os.availableParallelism(), node: process.version, sqlite: sqlite3.VERSION },
+      totalSeconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await office?.server.stop().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 64;
+  }
+  const watchdog = setTimeout(() => {
+    progress(`aborted: still running after ${options.timeoutSeconds} s`);
+    removeTempDirs();
+    process.exit(2);
+  }, options.timeoutSeconds * 1000);
+  watchdog.unref();
+  try {
+    const figures = await bench(options, started);
+    if (options.json) console.log(JSON.stringify(toJson(figures)));
+    else console.log(toTable(figures));
+    return 0;
+  } catch (err) {
+    progress(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 1;
+  } finally {
+    clearTimeout(watchdog);
+    removeTempDirs();
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    removeTempDirs();
+    process.exit(130);
+  });
+}
+
+// Exit explicitly: a stray handle in a library must not keep a finished bench alive.
+process.exit(await main());
