@@ -16,6 +16,7 @@ import { loadOrCreateSigningKey } from './custody-log/signing-key';
 import { Directory } from './domain/directory';
 import { syncOffice } from './domain/office-sync';
 import { AlertRaiser } from './domain/alert-raiser';
+import { Correlator } from './workflows/correlator';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { createHttpApp } from './api/http-app';
 import { LiveSocket } from './api/live-socket';
@@ -115,7 +116,8 @@ export class OfficeServer {
         brokerStatus: () => ({ ok: devices.brokerConnected(), mode: broker ? 'embedded' : 'external', url: redact(mqttUrl) }),
       };
 
-      const ingest = new DeviceIngest({ bus, writer, directory, logger });
+      const correlator = new Correlator({ office, directory });
+      const ingest = new DeviceIngest({ bus, writer, directory, logger, correlator });
       ingest.start();
       stops.push(() => ingest.stop());
       await devices.start();

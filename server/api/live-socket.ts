@@ -22,6 +22,7 @@ export class LiveSocket {
         io.emit('custody', leaves.map((l) => ({ index: l.index, event: l.event })));
       }),
       bus.on('alert.raised', (alert) => void io.emit('alert', alert)),
+      bus.on('station.answer', (answer) => void io.emit('answer', answer)),
       bus.on('writer.halted', ({ reason, since }) => void io.emit('writer', { accepting: false, reason, since })),
       bus.on('writer.resumed', ({ at }) => void io.emit('writer', { accepting: true, at })),
     );

@@ -95,8 +95,8 @@ export function checkReferences(office: OfficeConfig, lineOf: LineOf): RefIssue[
 
 function placesOf(office: OfficeConfig): Place[] {
   const places: Place[] = [
-    ...office.cabinets.map((c, i): Place => ({ path: ['cabinets', i], room: c.room, slots: { reader: c.reader, lock: c.lock, door: c.door } })),
-    ...office.shred_bins.map((b, i): Place => ({ path: ['shred_bins', i], room: b.room, slots: { reader: b.reader, lid: b.lid, seal: b.seal } })),
+    ...office.cabinets.map((c, i): Place => ({ path: ['cabinets', i], room: c.room, slots: { reader: c.reader, scanner: c.scanner, lock: c.lock, door: c.door } })),
+    ...office.shred_bins.map((b, i): Place => ({ path: ['shred_bins', i], room: b.room, slots: { reader: b.reader, scanner: b.scanner, lid: b.lid, seal: b.seal } })),
     ...office.desks.map((d, i): Place => ({ path: ['desks', i], room: d.room, slots: { reader: d.reader, scanner: d.scanner } })),
   ];
   const r = office.reception;

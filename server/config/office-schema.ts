@@ -53,6 +53,8 @@ const cabinetSchema = z.strictObject({
   name: nameSchema,
   room: slugSchema,
   reader: slugSchema.optional(),
+  /** Scans the files taken out or put back during a visit. */
+  scanner: slugSchema.optional(),
   lock: slugSchema.optional(),
   door: slugSchema.optional(),
   /** How long the door may stand open before it is reported as left open. */
@@ -64,6 +66,8 @@ const shredBinSchema = z.strictObject({
   name: nameSchema,
   room: slugSchema,
   reader: slugSchema.optional(),
+  /** Scans each file before it goes in, so a file under hold is refused before the lid opens. */
+  scanner: slugSchema.optional(),
   /** Sensor on the deposit lid. */
   lid: slugSchema.optional(),
   /** Lock that keeps the bin sealed until the shredding contractor collects it. */

@@ -2,9 +2,15 @@ import { Umzug, SequelizeStorage } from 'umzug';
 import type { Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
 import * as initial from './migrations/0001-initial';
+import * as auth from './migrations/0002-auth';
+import * as workflows from './migrations/0003-workflows';
 
 /** Versioned migrations, listed here in order so a build can't miss or reorder one. */
-const MIGRATIONS = [{ name: '0001-initial', ...initial }];
+const MIGRATIONS = [
+  { name: '0001-initial', ...initial },
+  { name: '0002-auth', ...auth },
+  { name: '0003-workflows', ...workflows },
+];
 
 export async function migrate(sequelize: Sequelize, logger: Logger): Promise<string[]> {
   const log = logger.child({ component: 'migrate' });

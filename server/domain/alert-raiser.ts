@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { Alert } from '../db/models';
-import type { CustodyWriter } from '../ingest/custody-writer';
+import type { CustodyWriter, WriteContext } from '../ingest/custody-writer';
 import type { EventBus } from '../ingest/event-bus';
 import type { Logger } from '../shared/logger';
 
@@ -44,38 +44,10 @@ export class AlertRaiser {
   }
 
   async raise(input: AlertInput): Promise<string | null> {
-    const id = uuidv7();
     try {
-      const outcome = await this.deps.writer.submit({
-        run: async (ctx) => {
-          const leaf = await ctx.append({
-            type: 'alert.raised',
-            alert: id,
-            reason: input.type,
-            severity: input.severity,
-            ...(input.device ? { device: input.device } : {}),
-            ...(input.record ? { record: input.record } : {}),
-          });
-          await Alert.create(
-            {
-              id,
-              type: input.type,
-              severity: input.severity,
-              status: 'open',
-              message: input.message,
-              device_id: input.device ?? null,
-              record_id: input.record ?? null,
-              log_index: leaf.index,
-            },
-            { transaction: ctx.transaction },
-          );
-          return leaf.index;
-        },
-      });
-      if (!outcome.duplicate) {
-        this.deps.bus.emit('alert.raised', { id, type: input.type, severity: input.severity, message: input.message, logIndex: outcome.value });
-      }
-      return id;
+      const outcome = await this.deps.writer.submit({ run: (ctx) => writeAlert(ctx, input) });
+      if (!outcome.duplicate) this.deps.bus.emit('alert.raised', outcome.value);
+      return outcome.duplicate ? null : outcome.value.id;
     } catch (err) {
       this.log.warn({ type: input.type, err: String(err) }, 'alert kept until writes resume');
       this.pending.push(input);
@@ -86,4 +58,35 @@ export class AlertRaiser {
   private async flush(): Promise<void> {
     for (const alert of this.pending.splice(0)) await this.raise(alert);
   }
+}
+
+/** The alert row and its `alert.raised` leaf, inside a writer job. Returns what the live feed shows. */
+export async function writeAlert(
+  ctx: WriteContext,
+  input: AlertInput & { evidence?: string[] },
+): Promise<{ id: string; type: string; severity: string; message: string; logIndex: number }> {
+  const id = uuidv7();
+  const leaf = await ctx.append({
+    type: 'alert.raised',
+    alert: id,
+    reason: input.type,
+    severity: input.severity,
+    ...(input.device ? { device: input.device } : {}),
+    ...(input.record ? { record: input.record } : {}),
+    ...(input.evidence ? { evidence: input.evidence } : {}),
+  });
+  await Alert.create(
+    {
+      id,
+      type: input.type,
+      severity: input.severity,
+      status: 'open',
+      message: input.message,
+      device_id: input.device ?? null,
+      record_id: input.record ?? null,
+      log_index: leaf.index,
+    },
+    { transaction: ctx.transaction },
+  );
+  return { id, type: input.type, severity: input.severity, message: input.message, logIndex: leaf.index };
 }

@@ -25,8 +25,8 @@ export class Directory {
     const bind = (place: string, ...deviceIds: (string | undefined)[]) => {
       for (const id of deviceIds) if (id) places.set(id, place);
     };
-    for (const c of office.cabinets) bind(c.id, c.reader, c.lock, c.door);
-    for (const b of office.shred_bins) bind(b.id, b.reader, b.lid, b.seal);
+    for (const c of office.cabinets) bind(c.id, c.reader, c.scanner, c.lock, c.door);
+    for (const b of office.shred_bins) bind(b.id, b.reader, b.scanner, b.lid, b.seal);
     for (const d of office.desks) bind(d.id, d.reader, d.scanner);
     if (office.reception) bind('reception', office.reception.reader, office.reception.scanner);
     for (const d of office.devices) {

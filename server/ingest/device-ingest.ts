@@ -5,6 +5,7 @@ import { deviceEventSchema, type DeviceEvent } from './device-event';
 import type { BusEvents, EventBus, IngestOutcome } from './event-bus';
 import { WriterHaltedError, type CustodyWriter } from './custody-writer';
 import type { Directory } from '../domain/directory';
+import type { AfterCommit, Correlator } from '../workflows/correlator';
 
 /**
  * Turns each normalized device read into a stored raw read plus its custody-log leaf, committed
@@ -15,7 +16,7 @@ export class DeviceIngest {
   private readonly log: Logger;
 
   constructor(
-    private readonly deps: { bus: EventBus; writer: CustodyWriter; directory: Directory; logger: Logger },
+    private readonly deps: { bus: EventBus; writer: CustodyWriter; directory: Directory; logger: Logger; correlator?: Correlator },
   ) {
     this.log = deps.logger.child({ component: 'ingest' });
   }
@@ -78,13 +79,23 @@ export class DeviceIngest {
             ts_received: receivedAt.toISOString(),
             log_index: leaf.index,
           });
-          return leaf.index;
+          const after = this.deps.correlator ? await this.deps.correlator.correlate(ctx, event, id, actor) : null;
+          return { logIndex: leaf.index, after };
         },
       });
-      return outcome.duplicate ? { status: 'duplicate' } : { status: 'stored', logIndex: outcome.value };
+      if (outcome.duplicate) return { status: 'duplicate' };
+      if (outcome.value.after) this.afterCommit(outcome.value.after);
+      return { status: 'stored', logIndex: outcome.value.logIndex };
     } catch (err) {
       if (!(err instanceof WriterHaltedError)) this.log.error({ err: String(err), deviceId }, 'device read not stored');
       return { status: 'refused', reason: err instanceof Error ? err.message : String(err) };
     }
+  }
+
+  /** Commands, answers and alerts leave only now that the facts behind them are durable. */
+  private afterCommit(after: AfterCommit): void {
+    for (const command of after.commands) this.deps.bus.emit('device.command', command);
+    for (const answer of after.answers) this.deps.bus.emit('station.answer', answer);
+    for (const alert of after.alerts) this.deps.bus.emit('alert.raised', alert);
   }
 }

@@ -19,6 +19,10 @@ export interface BusEvents {
   'writer.halted': { reason: string; since: Date };
   'writer.resumed': { at: Date };
   'alert.raised': { id: string; type: string; severity: string; message: string; logIndex: number };
+  /** A lock or lid to move, decided by a rule and committed: devices act on it. */
+  'device.command': { deviceId: string; command: 'unlock' | 'lock' };
+  /** Feedback for the person at a reader, scanner or kiosk. */
+  'station.answer': { deviceId: string; ok: boolean; message: string };
 }
 
 export type BusEventName = keyof BusEvents;

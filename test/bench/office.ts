@@ -33,11 +33,11 @@ export interface BenchOffice {
  * broker, socket.io, the default checkpoint interval, but on ephemeral ports, in a temp data dir
  * (never ./data), with the silent logger so stdout stays the bench's own.
  */
-export async function startBenchOffice(): Promise<BenchOffice> {
+export async function startBenchOffice(options: { checkpointIntervalMs?: number } = {}): Promise<BenchOffice> {
   const dataDir = benchTempDir('office');
   const databaseUrl = `sqlite:${path.join(dataDir, 'safekeep.sqlite')}`;
   const env = testEnv({ dataDir, databaseUrl });
   const office = demoOffice();
-  const server = await OfficeServer.start({ env, office, logger: silentLogger });
+  const server = await OfficeServer.start({ env, office, logger: silentLogger, ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}) });
   return { server, dataDir, databaseUrl, mqttUrl: server.services.brokerStatus().url, env, office };
 }

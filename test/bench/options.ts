@@ -17,6 +17,8 @@ export interface BenchOptions {
   baselineRows: number;
   /** Minimum time per decoder in the decoder throughput run; 0 skips it. */
   decoderMs: number;
+  /** The server's checkpoint interval; 0 keeps the server's default (what `safekeep serve` does). */
+  checkpointMs: number;
   /** The whole run is aborted after this long. */
   timeoutSeconds: number;
 }
@@ -32,6 +34,7 @@ const DEFAULTS: BenchOptions = {
   growBelow: 100_000,
   baselineRows: 100_000,
   decoderMs: 300,
+  checkpointMs: 0,
   timeoutSeconds: 240,
 };
 
@@ -45,6 +48,7 @@ const NUMERIC: Record<string, keyof BenchOptions> = {
   '--grow-below': 'growBelow',
   '--baseline-rows': 'baselineRows',
   '--decoder-ms': 'decoderMs',
+  '--checkpoint-ms': 'checkpointMs',
   '--timeout': 'timeoutSeconds',
 };
 

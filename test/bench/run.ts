@@ -43,7 +43,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
   const baseline = await measureBaseline(options.baselineRows);
 
   progress('starting the demo office');
-  let office: BenchOffice | null = await startBenchOffice();
+  let office: BenchOffice | null = await startBenchOffice({ checkpointIntervalMs: options.checkpointMs });
   try {
     const { services } = office.server;
     const monitor = new ServerMonitor(services.bus);

@@ -25,7 +25,7 @@ describe.each(dialects)('database on %s', (dialect) => {
 
   it('runs versioned migrations once and records them', async () => {
     const rows = await f.db.sequelize.query<{ name: string }>('SELECT name FROM schema_migrations', { type: QueryTypes.SELECT });
-    expect(rows.map((r) => r.name)).toEqual(['0001-initial']);
+    expect(rows.map((r) => r.name)).toEqual(['0001-initial', '0002-auth', '0003-workflows']);
   });
 
   it('refuses UPDATE and DELETE on log entries and checkpoints', async () => {

@@ -95,19 +95,19 @@ class Tracker {
     return out;
   }
 
-  /** Resolves once every seq in [from, to) is received, or after STALL_MS without progress. */
+  /** Resolves once every seq in [from, to) is received and acked, or after STALL_MS without progress. */
   async drain(from: number, to: number): Promise<void> {
     let seen = -1;
     let since = now();
     for (;;) {
       let missing = 0;
-      for (let s = from; s < to; s++) if (Number.isNaN(this.received[s]!)) missing++;
+      for (let s = from; s < to; s++) if (Number.isNaN(this.received[s]!) || Number.isNaN(this.acked[s]!)) missing++;
       if (missing === 0) return;
       if (missing !== seen) {
         seen = missing;
         since = now();
       } else if (now() - since > STALL_MS) {
-        progress(`gave up waiting: ${missing} reads of ${to - from} never reached the socket`);
+        progress(`gave up waiting: ${missing} reads of ${to - from} were never received on the socket or never acked`);
         return;
       }
       await sleep(20);
@@ -222,7 +222,19 @@ async function steady(config: LoadConfig, tracker: Tracker, publish: (seq: numbe
     latencyMs: distribution(tracker.latencies(from, from + total, tracker.received)),
     ackLatencyMs: distribution(tracker.latencies(from, from + total, tracker.acked)),
     maxBurst,
+    maxMsPerSecond: maxPerSecond(tracker, from, from + total, started),
   };
+}
+
+/** The worst publish -> socket latency of the reads published in each second of the phase: shows when stalls happen. */
+function maxPerSecond(tracker: Tracker, from: number, to: number, started: number): number[] {
+  const out: number[] = [];
+  for (let s = from; s < to; s++) {
+    const second = Math.floor((tracker.sent[s]! - started) / 1000);
+    const latency = tracker.received[s]! - tracker.sent[s]!;
+    if (Number.isFinite(latency)) out[second] = Math.max(out[second] ?? 0, Math.round(latency));
+  }
+  return Array.from(out, (v) => v ?? 0);
 }
 
 async function main(config: LoadConfig): Promise<LoadResult> {

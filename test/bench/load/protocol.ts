@@ -52,6 +52,8 @@ export interface SteadyResult extends Delivery {
   ackLatencyMs: Distribution;
   /** Largest number of reads published in one timer tick. */
   maxBurst: number;
+  /** Worst latency (ms) of the reads published in each second of the phase. */
+  maxMsPerSecond: number[];
 }
 
 export interface LoadResult {

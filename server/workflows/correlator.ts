@@ -1,0 +1,160 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { OfficeConfig } from '../config/office-schema';
+import { FileRecord } from '../db/models';
+import type { DeviceEvent } from '../ingest/device-event';
+import type { WriteContext } from '../ingest/custody-writer';
+import type { Directory } from '../domain/directory';
+import { writeAlert } from '../domain/alert-raiser';
+import { decideCabinetAccess } from './cabinet-access';
+import { decideCabinetBadge, decideCabinetDoor, type CabinetPlace } from './cabinet-visit';
+import { decideFileScan, type DeskSession } from './file-scan';
+import type { Outcome } from './outcomes';
+import { SnapshotReader } from './snapshot';
+
+/** What must happen once the transaction has committed: never before. */
+export interface AfterCommit {
+  commands: { deviceId: string; command: 'unlock' | 'lock' }[];
+  answers: { deviceId: string; ok: boolean; message: string }[];
+  alerts: { id: string; type: string; severity: string; message: string; logIndex: number }[];
+}
+
+/** A desk session lasts this long after the badge, or after the last scan. */
+const DESK_SESSION_MS = 60_000;
+
+type Place = { kind: 'cabinet'; cabinet: OfficeConfig['cabinets'][number] } | { kind: 'desk'; desk: OfficeConfig['desks'][number] };
+
+/**
+ * Turns stored device reads into custody facts. It runs inside the writer job that stores the raw
+ * read, reads the state it needs in that transaction, asks the pure decisions in this folder, and
+ * writes their outcomes there too: a fact commits with its evidence or not at all.
+ */
+export class Correlator {
+  private readonly places = new Map<string, Place>();
+  private readonly deskSessions = new Map<string, DeskSession>();
+  private readonly doorOpenSince = new Map<string, Date>();
+
+  constructor(private readonly deps: { office: OfficeConfig; directory: Directory }) {
+    for (const cabinet of deps.office.cabinets) {
+      for (const d of [cabinet.reader, cabinet.scanner, cabinet.door]) if (d) this.places.set(d, { kind: 'cabinet', cabinet });
+    }
+    for (const desk of deps.office.desks) for (const d of [desk.reader, desk.scanner]) if (d) this.places.set(d, { kind: 'desk', desk });
+  }
+
+  /** Whether reads of this device can mean anything beyond the raw read. */
+  handles(deviceId: string): boolean {
+    return this.places.has(deviceId);
+  }
+
+  async correlate(ctx: WriteContext, event: DeviceEvent, evidenceId: string, actor: string | undefined): Promise<AfterCommit> {
+    const place = this.places.get(event.deviceId);
+    const after: AfterCommit = { commands: [], answers: [], alerts: [] };
+    if (!place) return after;
+    const snapshot = new SnapshotReader(FileRecord.sequelize!, ctx.transaction);
+    const outcomes =
+      place.kind === 'cabinet'
+        ? await this.atCabinet(snapshot, place.cabinet, event, actor, ctx.now)
+        : await this.atDesk(snapshot, place.desk, event, actor, ctx.now);
+    await this.apply(ctx, outcomes, event.deviceId, evidenceId, after);
+    return after;
+  }
+
+  private async atCabinet(
+    snapshot: SnapshotReader,
+    cabinet: OfficeConfig['cabinets'][number],
+    event: DeviceEvent,
+    actor: string | undefined,
+    now: Date,
+  ): Promise<Outcome[]> {
+    const place: CabinetPlace = { id: cabinet.id, ...(cabinet.lock ? { lockDevice: cabinet.lock } : {}) };
+    const visit = await snapshot.openVisit(cabinet.id);
+    if (event.kind === 'badge') {
+      const person = actor ? await snapshot.personByActor(actor) : null;
+      const office = this.deps.office.office;
+      const access = decideCabinetAccess({
+        person,
+        visitorBadge: false,
+        cabinetId: cabinet.id,
+        rules: person ? await snapshot.rulesOf(person.id) : [],
+        currentPolicy: await snapshot.currentPolicy(now),
+        walls: person ? await snapshot.wallsOf(person.id) : [],
+        cabinetContents: await snapshot.cabinetContents(cabinet.id),
+        office: { timeZone: office.timezone, days: office.hours.days, open: office.hours.open, close: office.hours.close },
+        now,
+      });
+      return decideCabinetBadge({ cabinet: place, device: event.deviceId, access, person: person ? { id: person.id, actor: person.actor } : null, visit });
+    }
+    if (event.kind === 'door') {
+      if (event.state === 'open') this.doorOpenSince.set(cabinet.id, now);
+      else this.doorOpenSince.delete(cabinet.id);
+      return decideCabinetDoor({ cabinet: place, device: event.deviceId, state: event.state, visit, now });
+    }
+    if (event.kind === 'barcode') {
+      const walls = visit ? await snapshot.wallsOf(visit.personId) : [];
+      const record = await snapshot.recordByBarcode(event.data);
+      return decideFileScan({ place: { kind: 'cabinet', cabinetId: cabinet.id, visit }, device: event.deviceId, record, barcode: event.data, walls });
+    }
+    return [];
+  }
+
+  private async atDesk(
+    snapshot: SnapshotReader,
+    desk: OfficeConfig['desks'][number],
+    event: DeviceEvent,
+    actor: string | undefined,
+    now: Date,
+  ): Promise<Outcome[]> {
+    if (event.kind === 'badge') {
+      const person = actor ? await snapshot.personByActor(actor) : null;
+      if (!person || !person.active) return [{ kind: 'answer', ok: false, message: 'Badge not recognised' }];
+      // Setting the same session again is harmless, so a retried job leaves the same state.
+      this.deskSessions.set(desk.id, { personId: person.id, actor: person.actor, startedAt: now, handled: new Set() });
+      return [{ kind: 'answer', ok: true, message: 'Scan the files' }];
+    }
+    if (event.kind !== 'barcode') return [];
+    let session = this.deskSessions.get(desk.id) ?? null;
+    if (session && now.getTime() - session.startedAt.getTime() > DESK_SESSION_MS) session = null;
+    const record = await snapshot.recordByBarcode(event.data);
+    const walls = session ? await snapshot.wallsOf(session.personId) : [];
+    const outcomes = decideFileScan({ place: { kind: 'desk', deskId: desk.id, session }, device: event.deviceId, record, barcode: event.data, walls });
+    if (session && record) {
+      this.deskSessions.set(desk.id, { ...session, startedAt: now, handled: new Set([...session.handled, record.id]) });
+    }
+    return outcomes;
+  }
+
+  private async apply(ctx: WriteContext, outcomes: Outcome[], deviceId: string, evidenceId: string, after: AfterCommit): Promise<void> {
+    const { transaction } = ctx;
+    const sequelize = FileRecord.sequelize!;
+    for (const o of outcomes) {
+      switch (o.kind) {
+        case 'fact':
+          await ctx.append({ ...o.leaf, evidence: [evidenceId] });
+          break;
+        case 'record':
+          await FileRecord.update({ status: o.status, custodian_person_id: o.custodianId, location_id: o.location }, { where: { id: o.recordId }, transaction });
+          break;
+        case 'visit.start':
+          await sequelize.query(
+            'INSERT INTO cabinet_visits (id, cabinet_id, person_id, started_at, last_activity_at) VALUES (:id, :cabinet, :person, :now, :now)',
+            { replacements: { id: uuidv7(), cabinet: o.cabinetId, person: o.personId, now: ctx.now.toISOString() }, transaction },
+          );
+          break;
+        case 'visit.end':
+          await sequelize.query('UPDATE cabinet_visits SET ended_at = :now, end_reason = :reason WHERE id = :id', {
+            replacements: { id: o.visitId, reason: o.reason, now: ctx.now.toISOString() },
+            transaction,
+          });
+          break;
+        case 'alert':
+          after.alerts.push(await writeAlert(ctx, { ...o, evidence: [evidenceId] }));
+          break;
+        case 'command':
+          after.commands.push({ deviceId: o.deviceId, command: o.command });
+          break;
+        case 'answer':
+          after.answers.push({ deviceId, ok: o.ok, message: o.message });
+          break;
+      }
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { Weekday } from '../config/office-schema';
+
+const WEEKDAY_OF: Record<string, Weekday> = { Mon: 'mon', Tue: 'tue', Wed: 'wed', Thu: 'thu', Fri: 'fri', Sat: 'sat', Sun: 'sun' };
+
+/** Wall-clock day and time in the office's zone: schedules are written in local time. */
+export function localTime(now: Date, timeZone: string): { day: Weekday; hhmm: string } {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { day: WEEKDAY_OF[get('weekday')] ?? 'mon', hhmm: `${get('hour')}:${get('minute')}` };
+}
+
+/** True when `now` falls on one of `days` between `from` (inclusive) and `to` (exclusive); no times means all day. */
+export function withinWindow(now: Date, timeZone: string, window: { days: readonly string[]; from?: string | null; to?: string | null }): boolean {
+  const { day, hhmm } = localTime(now, timeZone);
+  if (!window.days.includes(day)) return false;
+  if (!window.from || !window.to) return true;
+  return hhmm >= window.from && hhmm < window.to;
+}
