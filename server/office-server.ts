@@ -17,6 +17,8 @@ import { Directory } from './domain/directory';
 import { syncOffice } from './domain/office-sync';
 import { AlertRaiser } from './domain/alert-raiser';
 import { Correlator } from './workflows/correlator';
+import { CabinetWatch } from './workflows/cabinet-watch';
+import { AlertEscalator } from './domain/alerts-service';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { createHttpApp } from './api/http-app';
 import { LiveSocket } from './api/live-socket';
@@ -120,6 +122,12 @@ export class OfficeServer {
       const ingest = new DeviceIngest({ bus, writer, directory, logger, correlator });
       ingest.start();
       stops.push(() => ingest.stop());
+      const cabinetWatch = new CabinetWatch({ office, writer, bus, correlator, clock, logger });
+      cabinetWatch.start();
+      stops.push(() => cabinetWatch.stop());
+      const escalator = new AlertEscalator({ writer, bus, clock });
+      escalator.start();
+      stops.push(() => escalator.stop());
       await devices.start();
       stops.push(() => devices.stop());
 

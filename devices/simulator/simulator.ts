@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { OfficeConfig } from '../../server/config/office-schema';
+import type { Device, OfficeConfig, SerialTransport as SerialConfig } from '../../server/config/office-schema';
 import type { Clock } from '../../server/shared/clock';
 import type { Logger } from '../../server/shared/logger';
 import { firmwareMessage, type SimulatedAct, type SimulatedBoard } from './firmware-payloads';
+import { lineTerminator, rdm6300Frame, wiegandText } from './serial-payloads';
+import { SerialPtys, socatAvailable } from './serial-ptys';
 
 export interface SimulatorOptions {
   office: OfficeConfig;
-  mqttUrl: string;
+  /** The broker the office's MQTT devices use; may instead be given to start(). */
+  mqttUrl?: string;
   clock: Clock;
   logger: Logger;
   /** Badge ids (uppercase hex) the simulated staff carry. */
@@ -15,21 +18,36 @@ export interface SimulatorOptions {
   barcodes: readonly string[];
   /** Mean time between simulated visits. */
   intervalMs?: number;
+  /** Drive serial devices through socat pseudo-terminals (default true). */
+  serial?: boolean;
+  socatPath?: string;
 }
 
+type SerialDevice = Device & { transport: SerialConfig };
+
+/** An RDM6300 repeats its frame every ~65 ms while a tag is held (devices.md §1). */
+const RDM6300_REPEAT_MS = 65;
+
 /**
- * Simulated readers for the demo and for tests: they publish real firmware payloads to the broker,
- * so every read takes the same path through transports and decoders as a real device's would.
+ * Simulated readers for the demo and for tests. MQTT boards publish real firmware payloads to the
+ * broker; serial readers and scanners write real frames and lines into socat pseudo-terminals at
+ * the paths in the office file. Every read thus takes the same path through transports and
+ * decoders as a real device's would.
  */
 export class Simulator {
   private client: MqttClient | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly boards: SimulatedBoard[];
+  private readonly serialDevices: SerialDevice[];
+  private ptys: SerialPtys | null = null;
+  private portsOpened = false;
   private readonly boot = randomBytes(4).toString('hex');
   private seq = 0;
   private readonly pending = new Set<NodeJS.Timeout>();
+  private readonly log: Logger;
 
   constructor(private readonly options: SimulatorOptions) {
+    this.log = options.logger.child({ component: 'simulator' });
     const seen = new Map<string, SimulatedBoard>();
     for (const d of options.office.devices) {
       if (d.transport.type !== 'mqtt') continue;
@@ -40,10 +58,35 @@ export class Simulator {
       seen.set(key, board);
     }
     this.boards = [...seen.values()];
+    // Network serial bridges are real hardware elsewhere: nothing local to simulate.
+    this.serialDevices = options.office.devices.filter(
+      (d): d is SerialDevice => d.transport.type === 'serial' && !d.transport.path.startsWith('tcp://'),
+    );
   }
 
-  async start(): Promise<void> {
-    this.client = await mqtt.connectAsync(this.options.mqttUrl, { clientId: `safekeep-simulator-${this.boot}` });
+  /**
+   * Creates the serial devices' pseudo-terminals. The demo calls this before the server starts,
+   * so its serial transports find their ports at once. Without socat, says so once and goes on
+   * with MQTT only.
+   */
+  async openPorts(): Promise<void> {
+    if (this.portsOpened || this.options.serial === false || this.serialDevices.length === 0) return;
+    this.portsOpened = true;
+    const socat = socatAvailable(this.options.socatPath);
+    if (!socat.ok) {
+      this.log.warn({ devices: this.serialDevices.map((d) => d.id) }, `socat is not installed (${socat.reason}): simulating MQTT devices only`);
+      return;
+    }
+    this.ptys = new SerialPtys({ paths: this.serialDevices.map((d) => d.transport.path), logger: this.options.logger, ...(this.options.socatPath ? { socatPath: this.options.socatPath } : {}) });
+    await this.ptys.start();
+  }
+
+  /** Opens ports and the broker connection; with `loop`, visits at random until stopped. */
+  async start(options: { mqttUrl?: string; loop?: boolean } = {}): Promise<void> {
+    await this.openPorts();
+    const url = options.mqttUrl ?? this.options.mqttUrl;
+    if (url && this.boards.length > 0) this.client = await mqtt.connectAsync(url, { clientId: `safekeep-simulator-${this.boot}` });
+    if (options.loop === false) return;
     const every = this.options.intervalMs ?? 2000;
     const tick = () => {
       this.visit();
@@ -54,17 +97,40 @@ export class Simulator {
 
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     for (const t of this.pending) clearTimeout(t);
     this.pending.clear();
     await this.client?.endAsync();
     this.client = null;
+    await this.ptys?.stop();
+    this.ptys = null;
+    this.portsOpened = false;
+  }
+
+  /** Resolves once every scheduled act of the visits so far has happened. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /** One visit at a random board or serial device. */
+  visit(): void {
+    const targets = this.boards.length + this.serialDevices.length;
+    if (targets === 0 || this.options.badges.length === 0) return;
+    const pick = Math.floor(Math.random() * targets);
+    if (pick < this.boards.length) this.visitBoard(this.boards[pick]!);
+    else this.visitSerial(this.serialDevices[pick - this.boards.length]!);
+  }
+
+  /** One visit at every board and serial device: shows every configured device working. */
+  tour(): void {
+    if (this.options.badges.length === 0) return;
+    for (const board of this.boards) this.visitBoard(board);
+    for (const device of this.serialDevices) this.visitSerial(device);
   }
 
   /** One cabinet visit: a badge, the lock opening, the door open for a while, then shut and locked. */
-  visit(): void {
-    if (this.boards.length === 0 || this.options.badges.length === 0) return;
-    const board = this.boards[Math.floor(Math.random() * this.boards.length)]!;
-    const badge = this.options.badges[Math.floor(Math.random() * this.options.badges.length)]!;
+  private visitBoard(board: SimulatedBoard): void {
+    const badge = pickOne(this.options.badges);
     const has = (...roles: string[]) => roles.some((r) => board.roles.includes(r) || board.roles.includes('combo'));
     const script: [number, SimulatedAct][] = [
       [0, { kind: 'badge', uidHex: badge }],
@@ -76,13 +142,28 @@ export class Simulator {
     const possible = script.filter(([, act]) =>
       act.kind === 'badge' ? has('badge_reader') : act.kind === 'lock' ? has('lock') : has('door_sensor', 'lid'),
     );
-    for (const [delay, act] of possible) {
-      const t = setTimeout(() => {
-        this.pending.delete(t);
-        this.publish(board, act);
-      }, delay);
-      this.pending.add(t);
+    for (const [delay, act] of possible) this.later(delay, () => this.publish(board, act));
+  }
+
+  /** A badge held to a serial reader, or a file label scanned at a serial scanner. */
+  private visitSerial(device: SerialDevice): void {
+    const t = device.transport;
+    const path = t.path;
+    if (!this.ptys?.has(path)) return;
+    if (t.protocol === 'rdm6300') {
+      const frame = rdm6300Frame(pickOne(this.options.badges));
+      // Held for a moment: the reader repeats the frame, the server's debounce makes it one read.
+      for (let i = 0; i < 3; i++) this.later(i * RDM6300_REPEAT_MS, () => void this.ptys?.write(path, frame));
+      return;
     }
+    if (t.protocol === 'wiegand-lines') {
+      const text = wiegandText(pickOne(this.options.badges), device.credential_format ?? 'w26');
+      this.later(0, () => void this.ptys?.write(path, Buffer.from(text + lineTerminator(t), 'latin1')));
+      return;
+    }
+    if (this.options.barcodes.length === 0) return;
+    const line = Buffer.from(pickOne(this.options.barcodes) + lineTerminator(t), 'latin1');
+    this.later(0, () => void this.ptys?.write(path, line));
   }
 
   publish(board: SimulatedBoard, act: SimulatedAct): void {
@@ -90,4 +171,16 @@ export class Simulator {
     const message = firmwareMessage(board, act, { now: this.options.clock.now(), boot: this.boot, seq: this.seq++ });
     this.client.publish(message.topic, message.payload, { qos: 1, retain: false });
   }
+
+  private later(delayMs: number, act: () => void): void {
+    const t = setTimeout(() => {
+      this.pending.delete(t);
+      act();
+    }, delayMs);
+    this.pending.add(t);
+  }
+}
+
+function pickOne<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)]!;
 }

@@ -6,6 +6,7 @@ import type { EventBus, IngestOutcome } from '../../server/ingest/event-bus';
 import type { Clock } from '../../server/shared/clock';
 import type { Logger } from '../../server/shared/logger';
 import type { DecodedRead } from '../decoders/types';
+import type { DeviceSink } from '../registry/device-sink';
 import { codecFor, type FirmwareCodec, type MqttBinding } from './firmware-codecs';
 import { BurstLogger } from './burst-logger';
 
@@ -38,6 +39,7 @@ export class MqttTransport {
   private readonly groups: BoardGroup[];
   private readonly log: Logger;
   private readonly problems: BurstLogger;
+  private readonly sink: DeviceSink;
 
   constructor(
     private readonly deps: {
@@ -49,9 +51,15 @@ export class MqttTransport {
       clock: Clock;
       username?: string;
       password?: string;
+      /** Where decoded events go: the device registry; straight onto the bus when absent. */
+      sink?: DeviceSink;
     },
   ) {
     this.log = deps.logger.child({ component: 'mqtt' });
+    this.sink = deps.sink ?? {
+      read: (message) => deps.bus.emit('device.event', message),
+      rejected: (deviceId, reason) => deps.bus.emit('device.rejected', { deviceId, reason }),
+    };
     this.problems = new BurstLogger(this.log, deps.clock);
     this.groups = groupByBoard(deps.devices, deps.timeZone);
   }
@@ -92,7 +100,7 @@ export class MqttTransport {
       const result = group.codec.decode(topic, payload, group.binding);
       if (!result.ok) {
         this.problems.report(`${group.binding.topic}:${result.error.code}`, { topic, code: result.error.code }, result.error.message);
-        this.deps.bus.emit('device.rejected', { deviceId: group.devices[0]?.id ?? null, reason: result.error.message });
+        this.sink.rejected(group.devices[0]?.id ?? null, result.error.message);
         continue;
       }
       for (const read of result.reads) this.route(group, read, topic, payload, receivedAt);
@@ -116,7 +124,7 @@ export class MqttTransport {
         dedupeHint && group.codec.acknowledge
           ? (outcome: IngestOutcome) => this.acknowledge(group, dedupeHint, outcome)
           : undefined;
-      this.deps.bus.emit('device.event', { event, receivedAt, ...(settle ? { settle } : {}) });
+      this.sink.read({ event, receivedAt, ...(settle ? { settle } : {}) });
     }
   }
 

@@ -46,7 +46,6 @@ export class SerialLink {
   private running = false;
   private readonly backoff: Backoff;
   private readonly log: Logger;
-  private garbageSeen = 0;
   private readonly stats = { reads: 0, garbage: 0, connects: 0, lastError: null as string | null };
 
   constructor(private readonly options: SerialLinkOptions) {
@@ -115,18 +114,27 @@ export class SerialLink {
     const decoding = serialDecoding(device.transport, device.credential_format);
     this.source = source;
     this.decoding = decoding;
-    this.garbageSeen = 0;
     this.stats.connects++;
     this.stats.lastError = null;
     this.backoff.reset();
     this.log.info({ protocol: device.transport.protocol }, 'serial device open');
     this.availability('online');
 
+    let counted = 0;
+    const countGarbage = () => {
+      const total = decoding.garbage();
+      if (total === counted) return;
+      this.stats.garbage += total - counted;
+      counted = total;
+      this.options.problems.report(`${this.deviceId}:garbage`, { deviceId: this.deviceId, garbage: this.stats.garbage }, 'garbage on serial line');
+    };
     decoding.parser.on('data', (output: unknown) => this.onOutput(decoding, output));
     decoding.parser.on('error', (err: Error) => this.onError(source, err));
+    // The parser ends when the connection does: what it flushes then (half a frame) is garbage.
+    decoding.parser.on('finish', countGarbage);
     source.stream.pipe(decoding.parser, { end: false });
     // Registered after pipe, so the parser has taken each chunk by the time garbage is counted.
-    source.stream.on('data', () => this.countGarbage(decoding));
+    source.stream.on('data', countGarbage);
     source.stream.on('error', (err: Error) => this.onError(source, err));
     source.stream.on('close', () => this.onClosed(source));
     // A socket bridge ends cleanly when the bridge restarts: that is a disconnect too.
@@ -154,14 +162,6 @@ export class SerialLink {
     this.options.sink.read({ event, receivedAt });
   }
 
-  private countGarbage(decoding: SerialDecoding): void {
-    const total = decoding.garbage();
-    if (total === this.garbageSeen) return;
-    this.stats.garbage += total - this.garbageSeen;
-    this.garbageSeen = total;
-    this.options.problems.report(`${this.deviceId}:garbage`, { deviceId: this.deviceId, garbage: this.stats.garbage }, 'garbage on serial line');
-  }
-
   private onError(source: ByteSource, err: Error): void {
     this.stats.lastError = err.message;
     this.options.problems.report(`${this.deviceId}:error`, { deviceId: this.deviceId, err: err.message }, 'serial device error');
@@ -187,9 +187,7 @@ export class SerialLink {
 
   private onClosed(source: ByteSource): void {
     if (this.source !== source) return;
-    const decoding = this.decoding;
     this.detach();
-    if (decoding) this.countGarbage(decoding);
     this.log.warn({ err: this.stats.lastError }, 'serial device disconnected; reconnecting');
     this.availability('offline');
     void source.close();

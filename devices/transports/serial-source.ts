@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import { SerialPort } from 'serialport';
-import type { BindingInterface } from '@serialport/bindings-interface';
 
 /**
  * The byte stream behind one serial device: a local port through serialport, or a network serial
@@ -15,8 +14,14 @@ export interface ByteSource {
   close(): Promise<void>;
 }
 
-/** serialport's hardware access: @serialport/bindings-cpp by default, injectable for other platforms. */
-export type SerialBinding = BindingInterface;
+/**
+ * serialport's hardware access: @serialport/bindings-cpp by default, injectable for other
+ * platforms. Typed structurally: serialport's own types tie it to the auto-detected binding.
+ */
+export interface SerialBinding {
+  list(): Promise<unknown[]>;
+  open(options: never): Promise<unknown>;
+}
 
 export interface SourceOptions {
   path: string;

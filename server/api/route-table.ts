@@ -3,6 +3,7 @@ import { healthRoutes } from './routes/health';
 import { recordRoutes } from './routes/records';
 import { logRoutes } from './routes/log';
 import { deviceRoutes } from './routes/devices';
+import { alertRoutes } from './routes/alerts';
 
 /** Every HTTP route of the server. A route exists only if it is here, with its access rule. */
-export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes];
+export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes];

@@ -27,7 +27,8 @@ export const ARGON2_PARAMS: Readonly<Argon2Params> = Object.freeze({ memoryKiB: 
 /** OWASP Password Storage Cheat Sheet, argon2id minimum. Configurations below it are refused. */
 export const ARGON2_MINIMUM: Readonly<Argon2Params> = Object.freeze({ memoryKiB: 19456, timeCost: 2, parallelism: 1 });
 
-const ARGON2ID_PHC = /^\$argon2id\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+// The argon2 package writes the parameters as m,p,t; the PHC format suggests m,t,p. Accept any order.
+const ARGON2ID_PHC = /^\$argon2id\$v=(\d+)\$([a-z]=\d+(?:,[a-z]=\d+){2})\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 const ARGON2_VERSION = 0x13;
 
 export function normalizePassword(password: string): string {
@@ -36,9 +37,12 @@ export function normalizePassword(password: string): string {
 
 /** The parameters inside a stored PHC string, or null if it is not an argon2id hash. */
 export function parseArgon2idHash(stored: string): (Argon2Params & { version: number }) | null {
-  const m = ARGON2ID_PHC.exec(stored);
-  if (!m) return null;
-  return { version: Number(m[1]), memoryKiB: Number(m[2]), timeCost: Number(m[3]), parallelism: Number(m[4]) };
+  const match = ARGON2ID_PHC.exec(stored);
+  if (!match) return null;
+  const params = new Map(match[2]!.split(',').map((kv) => [kv[0]!, Number(kv.slice(2))]));
+  const [m, t, p] = [params.get('m'), params.get('t'), params.get('p')];
+  if (m === undefined || t === undefined || p === undefined) return null;
+  return { version: Number(match[1]), memoryKiB: m, timeCost: t, parallelism: p };
 }
 
 export class PasswordHasher {
@@ -64,7 +68,7 @@ export class PasswordHasher {
     return this.params;
   }
 
-  /** A PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) with a fresh random salt. */
+  /** A PHC string (`$argon2id$v=19$m=…,p=…,t=…$salt$hash`) with a fresh random salt. */
   async hash(password: string): Promise<string> {
     return argon2.hash(normalizePassword(password), {
       type: argon2.argon2id,

@@ -32,6 +32,19 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await importCommand(loadContext(), kind, file);
     });
 
+  program
+    .command('firmware-config')
+    .description('configurations for the office\'s controller boards')
+    .command('generate')
+    .description('write ESPHome, Tasmota, esp-rfid and Safekeep board configs and per-board MQTT credentials')
+    .requiredOption('--out <dir>', 'output directory; its credentials.csv is reused, so passwords stay stable')
+    .option('--broker <host[:port]>', 'broker address the boards use (default: MQTT_URL host)')
+    .option('--esphome-board <id>', 'PlatformIO board id for ESPHome nodes', 'esp32dev')
+    .action(async (opts: { out: string; broker?: string; esphomeBoard?: string }) => {
+      const { firmwareConfigGenerate } = await import('./firmware-command');
+      exitCode = firmwareConfigGenerate(loadContext(), opts);
+    });
+
   const log = program.command('log').description('the custody log');
   log
     .command('verify')

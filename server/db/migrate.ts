@@ -4,13 +4,18 @@ import type { Logger } from '../shared/logger';
 import * as initial from './migrations/0001-initial';
 import * as auth from './migrations/0002-auth';
 import * as workflows from './migrations/0003-workflows';
+import * as alertEscalation from './migrations/0006-alert-escalation';
 
 /** Versioned migrations, listed here in order so a build can't miss or reorder one. */
 const MIGRATIONS = [
   { name: '0001-initial', ...initial },
   { name: '0002-auth', ...auth },
   { name: '0003-workflows', ...workflows },
+  { name: '0006-alert-escalation', ...alertEscalation },
 ];
+
+/** In the order they run. */
+export const MIGRATION_NAMES = (): string[] => MIGRATIONS.map((m) => m.name);
 
 export async function migrate(sequelize: Sequelize, logger: Logger): Promise<string[]> {
   const log = logger.child({ component: 'migrate' });

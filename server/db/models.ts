@@ -114,6 +114,8 @@ export class Alert extends Model<InferAttributes<Alert>, InferCreationAttributes
   declare acknowledged_at: CreationOptional<Date | null>;
   declare acknowledged_by: CreationOptional<string | null>;
   declare acknowledgement_note: CreationOptional<string | null>;
+  declare escalation_level: CreationOptional<number>;
+  declare escalated_at: CreationOptional<Date | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -122,7 +124,8 @@ const str = (n: number, allowNull = false) => ({ type: DataTypes.STRING(n), allo
 const text64 = { type: DataTypes.STRING(64), primaryKey: true };
 
 export function defineModels(sequelize: Sequelize): void {
-  const opts = (tableName: string) => ({ sequelize, tableName, underscored: true, timestamps: true });
+  // The timestamp attributes are the declared snake_case ones, so a value given (the writer's clock) is kept.
+  const opts = (tableName: string) => ({ sequelize, tableName, underscored: true, timestamps: true, createdAt: 'created_at', updatedAt: 'updated_at' });
   Person.init(
     {
       id: text64,
@@ -208,6 +211,8 @@ export function defineModels(sequelize: Sequelize): void {
       acknowledged_at: { type: DataTypes.DATE, allowNull: true },
       acknowledged_by: str(64, true),
       acknowledgement_note: str(1000, true),
+      escalation_level: { type: DataTypes.INTEGER, defaultValue: 0 },
+      escalated_at: { type: DataTypes.DATE, allowNull: true },
       created_at: DataTypes.DATE,
       updated_at: DataTypes.DATE,
     },

@@ -27,19 +27,27 @@ export async function demoCommand(): Promise<number> {
   requireLoopback(env.host);
   const office = loadOfficeFile(env.officeFile);
   const logger = createLogger(env.logLevel);
-  const server = await OfficeServer.start({ env, office, logger });
-  const { services } = server;
-  const seeded = await seedDemoOffice(services.writer);
-  await services.directory.refreshBadges(services.db.sequelize);
   const simulator = new Simulator({
     office,
-    mqttUrl: services.brokerStatus().url,
     clock: systemClock,
     logger,
     badges: DEMO_PEOPLE.map((p) => p.badge),
     barcodes: Array.from({ length: DEMO_RECORD_COUNT }, (_, i) => demoBarcode(i + 1)),
   });
-  await simulator.start();
+  // The serial readers' pseudo-terminals exist before the server looks for its ports (it would
+  // find them later anyway: serial transports keep retrying).
+  await simulator.openPorts();
+  let server: OfficeServer;
+  try {
+    server = await OfficeServer.start({ env, office, logger });
+  } catch (err) {
+    await simulator.stop();
+    throw err;
+  }
+  const { services } = server;
+  const seeded = await seedDemoOffice(services.writer);
+  await services.directory.refreshBadges(services.db.sequelize);
+  await simulator.start({ mqttUrl: services.brokerStatus().url });
   console.log(
     [
       '',

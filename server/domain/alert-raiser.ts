@@ -85,8 +85,11 @@ export async function writeAlert(
       device_id: input.device ?? null,
       record_id: input.record ?? null,
       log_index: leaf.index,
+      // The writer's clock, not the library's: escalation and reports must agree with the log.
+      created_at: ctx.now,
+      updated_at: ctx.now,
     },
-    { transaction: ctx.transaction },
+    { transaction: ctx.transaction, silent: true },
   );
   return { id, type: input.type, severity: input.severity, message: input.message, logIndex: leaf.index };
 }

@@ -40,14 +40,19 @@ export class Correlator {
     for (const desk of deps.office.desks) for (const d of [desk.reader, desk.scanner]) if (d) this.places.set(d, { kind: 'desk', desk });
   }
 
-  /** Whether reads of this device can mean anything beyond the raw read. */
-  handles(deviceId: string): boolean {
-    return this.places.has(deviceId);
+  /** Cabinets whose door is open now, and since when (for the held-open check). */
+  openDoors(): ReadonlyMap<string, Date> {
+    return this.doorOpenSince;
   }
 
   async correlate(ctx: WriteContext, event: DeviceEvent, evidenceId: string, actor: string | undefined): Promise<AfterCommit> {
     const place = this.places.get(event.deviceId);
     const after: AfterCommit = { commands: [], answers: [], alerts: [] };
+    if (event.kind === 'availability' && event.state === 'offline') {
+      const alert = { type: 'device.offline', severity: 'warning' as const, message: `Device ${event.deviceId} went offline`, device: event.deviceId };
+      await this.apply(ctx, [{ kind: 'alert', ...alert }], event.deviceId, evidenceId, after);
+      return after;
+    }
     if (!place) return after;
     const snapshot = new SnapshotReader(FileRecord.sequelize!, ctx.transaction);
     const outcomes =

@@ -11,8 +11,10 @@ describe('password hashing', () => {
     expect(ARGON2_PARAMS.memoryKiB).toBeGreaterThanOrEqual(ARGON2_MINIMUM.memoryKiB);
     expect(ARGON2_PARAMS.timeCost).toBeGreaterThanOrEqual(ARGON2_MINIMUM.timeCost);
     const stored = await hasher.hash('correct horse battery staple');
-    expect(stored).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=1\$/);
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=65536,p=1,t=3\$/);
     expect(parseArgon2idHash(stored)).toEqual({ version: 19, memoryKiB: 65536, timeCost: 3, parallelism: 1 });
+    // The PHC format's own order is read too.
+    expect(parseArgon2idHash(stored.replace('m=65536,p=1,t=3', 'm=65536,t=3,p=1'))).toEqual(parseArgon2idHash(stored));
   });
 
   it('verifies the right password and refuses a wrong one', async () => {

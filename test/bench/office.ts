@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OfficeServer } from '../../server/office-server';
-import { silentLogger } from '../../server/shared/logger';
+import { createLogger, silentLogger } from '../../server/shared/logger';
 import { demoOffice, testEnv } from '../support/office';
+import { enrollStaff, openAroundTheClock } from './enroll';
 
 /** Temp directories the bench made; all removed on exit, whatever happens. */
 const tempDirs = new Set<string>();
@@ -30,14 +31,23 @@ export interface BenchOffice {
 
 /**
  * The demo office as `safekeep serve` runs it: SQLite in WAL with synchronous=FULL, the embedded
- * broker, socket.io, the default checkpoint interval, but on ephemeral ports, in a temp data dir
- * (never ./data), with the silent logger so stdout stays the bench's own.
+ * broker, socket.io, the workflows, the default checkpoint interval, but on ephemeral ports, in a
+ * temp data dir (never ./data), with the silent logger so stdout stays the bench's own; open
+ * around the clock and with its staff enrolled (enroll.ts).
  */
 export async function startBenchOffice(options: { checkpointIntervalMs?: number } = {}): Promise<BenchOffice> {
   const dataDir = benchTempDir('office');
   const databaseUrl = `sqlite:${path.join(dataDir, 'safekeep.sqlite')}`;
   const env = testEnv({ dataDir, databaseUrl });
-  const office = demoOffice();
-  const server = await OfficeServer.start({ env, office, logger: silentLogger, ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}) });
+  const office = openAroundTheClock(demoOffice());
+  // Server logs go to stderr only, and only when SAFEKEEP_BENCH_LOG is set (e.g. to "warn").
+  const logger = process.env.SAFEKEEP_BENCH_LOG ? createLogger(process.env.SAFEKEEP_BENCH_LOG) : silentLogger;
+  const server = await OfficeServer.start({ env, office, logger, ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}) });
+  try {
+    await enrollStaff(server.services);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
   return { server, dataDir, databaseUrl, mqttUrl: server.services.brokerStatus().url, env, office };
 }

@@ -14,8 +14,8 @@ export const BOARD: SimulatedBoard = { firmware: 'safekeep', topic: 'safekeep/ca
 export const ACK_TOPIC = 'safekeep/cab-4/ack';
 export const BOARD_DEVICES = new Set(['cab-4-reader', 'cab-4-door', 'cab-4-lock']);
 
-// 40 staff badges (none enrolled in the bench's empty database: reads are stored without an actor).
-const BADGES = Array.from({ length: 40 }, (_, i) => ((0x008ec793 + i * 7919) >>> 0).toString(16).toUpperCase().padStart(8, '0'));
+/** 40 staff badges, enrolled with access to cab-4 by enroll.ts, so each badge read is a granted visit. */
+export const BADGES = Array.from({ length: 40 }, (_, i) => ((0x008ec793 + i * 7919) >>> 0).toString(16).toUpperCase().padStart(8, '0'));
 
 /** One cabinet access as the board reports it: who, unlock, open, close, lock. */
 function actFor(seq: number): SimulatedAct {
