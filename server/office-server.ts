@@ -18,6 +18,7 @@ import { syncOffice } from './domain/office-sync';
 import { AlertRaiser } from './domain/alert-raiser';
 import { Correlator } from './workflows/correlator';
 import { CabinetWatch } from './workflows/cabinet-watch';
+import { FileWatch } from './workflows/file-watch';
 import { AlertEscalator } from './domain/alerts-service';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
 import { createHttpApp } from './api/http-app';
@@ -125,6 +126,9 @@ export class OfficeServer {
       const cabinetWatch = new CabinetWatch({ office, writer, bus, correlator, clock, logger });
       cabinetWatch.start();
       stops.push(() => cabinetWatch.stop());
+      const fileWatch = new FileWatch({ office, writer, bus, clock, logger });
+      fileWatch.start();
+      stops.push(() => fileWatch.stop());
       const escalator = new AlertEscalator({ writer, bus, clock });
       escalator.start();
       stops.push(() => escalator.stop());

@@ -23,6 +23,7 @@ export class LiveSocket {
       }),
       bus.on('alert.raised', (alert) => void io.emit('alert', alert)),
       bus.on('station.answer', (answer) => void io.emit('answer', answer)),
+      bus.on('record.available', (notice) => void io.emit('record.available', notice)),
       bus.on('writer.halted', ({ reason, since }) => void io.emit('writer', { accepting: false, reason, since })),
       bus.on('writer.resumed', ({ at }) => void io.emit('writer', { accepting: true, at })),
     );

@@ -4,6 +4,7 @@ import { recordRoutes } from './routes/records';
 import { logRoutes } from './routes/log';
 import { deviceRoutes } from './routes/devices';
 import { alertRoutes } from './routes/alerts';
+import { fileRoutes } from './routes/files';
 
 /** Every HTTP route of the server. A route exists only if it is here, with its access rule. */
-export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes];
+export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes];

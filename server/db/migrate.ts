@@ -5,6 +5,7 @@ import * as initial from './migrations/0001-initial';
 import * as auth from './migrations/0002-auth';
 import * as workflows from './migrations/0003-workflows';
 import * as alertEscalation from './migrations/0006-alert-escalation';
+import * as files from './migrations/0007-files';
 
 /** Versioned migrations, listed here in order so a build can't miss or reorder one. */
 const MIGRATIONS = [
@@ -12,6 +13,7 @@ const MIGRATIONS = [
   { name: '0002-auth', ...auth },
   { name: '0003-workflows', ...workflows },
   { name: '0006-alert-escalation', ...alertEscalation },
+  { name: '0007-files', ...files },
 ];
 
 /** In the order they run. */

@@ -98,6 +98,9 @@ export class FileRecord extends Model<InferAttributes<FileRecord>, InferCreation
   declare status: RecordStatus;
   declare custodian_person_id: string | null;
   declare location_id: string | null;
+  declare due_at: CreationOptional<Date | null>;
+  declare reminded_at: CreationOptional<Date | null>;
+  declare overdue_notified_at: CreationOptional<Date | null>;
   declare created_at: CreationOptional<Date>;
   declare updated_at: CreationOptional<Date>;
 }
@@ -193,6 +196,9 @@ export function defineModels(sequelize: Sequelize): void {
       status: str(20),
       custodian_person_id: str(64, true),
       location_id: str(64, true),
+      due_at: { type: DataTypes.DATE, allowNull: true },
+      reminded_at: { type: DataTypes.DATE, allowNull: true },
+      overdue_notified_at: { type: DataTypes.DATE, allowNull: true },
       created_at: DataTypes.DATE,
       updated_at: DataTypes.DATE,
     },

@@ -97,5 +97,6 @@ export class DeviceIngest {
     for (const command of after.commands) this.deps.bus.emit('device.command', command);
     for (const answer of after.answers) this.deps.bus.emit('station.answer', answer);
     for (const alert of after.alerts) this.deps.bus.emit('alert.raised', alert);
+    for (const available of after.available ?? []) this.deps.bus.emit('record.available', available);
   }
 }

@@ -21,6 +21,8 @@ export interface BusEvents {
   'alert.raised': { id: string; type: string; severity: string; message: string; logIndex: number };
   /** A lock or lid to move, decided by a rule and committed: devices act on it. */
   'device.command': { deviceId: string; command: 'unlock' | 'lock' };
+  /** A file somebody asked for is back: tell them. */
+  'record.available': { recordId: string; personIds: string[] };
   /** Feedback for the person at a reader, scanner or kiosk. */
   'station.answer': { deviceId: string; ok: boolean; message: string };
 }

@@ -10,13 +10,20 @@ import { decideCabinetBadge, decideCabinetDoor, type CabinetPlace } from './cabi
 import { decideFileScan, type DeskSession } from './file-scan';
 import type { Outcome } from './outcomes';
 import { SnapshotReader } from './snapshot';
+import { dueAtFor } from './file-watch-rules';
+import { fulfilRequests } from '../domain/file-requests';
 
 /** What must happen once the transaction has committed: never before. */
 export interface AfterCommit {
   commands: { deviceId: string; command: 'unlock' | 'lock' }[];
   answers: { deviceId: string; ok: boolean; message: string }[];
   alerts: { id: string; type: string; severity: string; message: string; logIndex: number }[];
+  /** Files back in a cabinet that somebody had asked for. */
+  available?: { recordId: string; personIds: string[] }[];
 }
+
+/** How long a checked-out file may stay out before it is overdue. */
+export const LOAN_DAYS = 5;
 
 /** A desk session lasts this long after the badge, or after the last scan. */
 const DESK_SESSION_MS = 60_000;
@@ -135,9 +142,25 @@ export class Correlator {
         case 'fact':
           await ctx.append({ ...o.leaf, evidence: [evidenceId] });
           break;
-        case 'record':
-          await FileRecord.update({ status: o.status, custodian_person_id: o.custodianId, location_id: o.location }, { where: { id: o.recordId }, transaction });
+        case 'record': {
+          const out = o.status === 'out';
+          await FileRecord.update(
+            {
+              status: o.status,
+              custodian_person_id: o.custodianId,
+              location_id: o.location,
+              due_at: out ? dueAtFor(ctx.now, LOAN_DAYS) : null,
+              reminded_at: null,
+              overdue_notified_at: null,
+            },
+            { where: { id: o.recordId }, transaction },
+          );
+          if (o.status === 'in') {
+            const waiting = await fulfilRequests(ctx, o.recordId);
+            if (waiting.length > 0) (after.available ??= []).push({ recordId: o.recordId, personIds: waiting });
+          }
           break;
+        }
         case 'visit.start':
           await sequelize.query(
             'INSERT INTO cabinet_visits (id, cabinet_id, person_id, started_at, last_activity_at) VALUES (:id, :cabinet, :person, :now, :now)',

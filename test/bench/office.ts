@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { OfficeConfig } from '../../server/config/office-schema';
 import { OfficeServer } from '../../server/office-server';
 import { createLogger, silentLogger } from '../../server/shared/logger';
-import { demoOffice, testEnv } from '../support/office';
-import { enrollStaff, openAroundTheClock } from './enroll';
+import { testEnv } from '../support/office';
+import { enrollStaff } from './enroll';
+import { benchOfficeConfig } from './office-config';
 
 /** Temp directories the bench made; all removed on exit, whatever happens. */
 const tempDirs = new Set<string>();
@@ -26,25 +28,25 @@ export interface BenchOffice {
   databaseUrl: string;
   mqttUrl: string;
   env: ReturnType<typeof testEnv>;
-  office: ReturnType<typeof demoOffice>;
+  office: OfficeConfig;
 }
 
 /**
- * The demo office as `safekeep serve` runs it: SQLite in WAL with synchronous=FULL, the embedded
- * broker, socket.io, the workflows, the default checkpoint interval, but on ephemeral ports, in a
- * temp data dir (never ./data), with the silent logger so stdout stays the bench's own; open
- * around the clock and with its staff enrolled (enroll.ts).
+ * An office run as `safekeep serve` runs it: SQLite in WAL with synchronous=FULL, the embedded
+ * broker, socket.io, the workflows, the default checkpoint interval; but on ephemeral ports, in a
+ * temp data dir (never ./data), with the silent logger so stdout stays the bench's own, with the
+ * bench's cabinet boards (office-config.ts) and its staff enrolled (enroll.ts).
  */
-export async function startBenchOffice(options: { checkpointIntervalMs?: number } = {}): Promise<BenchOffice> {
+export async function startBenchOffice(options: { boards: number; checkpointIntervalMs?: number }): Promise<BenchOffice> {
   const dataDir = benchTempDir('office');
   const databaseUrl = `sqlite:${path.join(dataDir, 'safekeep.sqlite')}`;
   const env = testEnv({ dataDir, databaseUrl });
-  const office = openAroundTheClock(demoOffice());
+  const office = benchOfficeConfig(options.boards);
   // Server logs go to stderr only, and only when SAFEKEEP_BENCH_LOG is set (e.g. to "warn").
   const logger = process.env.SAFEKEEP_BENCH_LOG ? createLogger(process.env.SAFEKEEP_BENCH_LOG) : silentLogger;
   const server = await OfficeServer.start({ env, office, logger, ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}) });
   try {
-    await enrollStaff(server.services);
+    await enrollStaff(server.services, options.boards);
   } catch (err) {
     await server.stop();
     throw err;

@@ -1,6 +1,8 @@
 /** Command-line options of `npm run bench`. Every figure the bench uses is set here. */
 export interface BenchOptions {
   json: boolean;
+  /** Cabinet boards the reads come from (each device may send at most 50 reads/s: registry flood control). */
+  boards: number;
   /** Events in the throughput flood. */
   events: number;
   /** Most publishes not yet acknowledged by the server (application-level ack) during the flood. */
@@ -25,6 +27,7 @@ export interface BenchOptions {
 
 const DEFAULTS: BenchOptions = {
   json: false,
+  boards: 200,
   events: 50_000,
   window: 2_000,
   rate: 1_000,
@@ -39,6 +42,7 @@ const DEFAULTS: BenchOptions = {
 };
 
 const NUMERIC: Record<string, keyof BenchOptions> = {
+  '--boards': 'boards',
   '--events': 'events',
   '--window': 'window',
   '--rate': 'rate',
@@ -72,6 +76,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (text === undefined || !Number.isFinite(value) || value < 0) throw new Error(`${flag} needs a non-negative number\n${USAGE}`);
     (options as unknown as Record<string, number>)[key] = value;
   }
-  if (options.events < 1 || options.rate < 1 || options.window < 1) throw new Error(`--events, --rate and --window must be at least 1\n${USAGE}`);
+  if (options.events < 1 || options.rate < 1 || options.window < 1 || options.boards < 1) throw new Error(`--boards, --events, --rate and --window must be at least 1\n${USAGE}`);
   return options;
 }

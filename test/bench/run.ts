@@ -42,13 +42,13 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
   progress(`baseline: ${options.baselineRows} raw rows through sqlite3`);
   const baseline = await measureBaseline(options.baselineRows);
 
-  progress('starting the demo office');
-  let office: BenchOffice | null = await startBenchOffice({ checkpointIntervalMs: options.checkpointMs });
+  progress(`starting the office: the demo office plus ${options.boards} cabinet boards`);
+  let office: BenchOffice | null = await startBenchOffice({ boards: options.boards, checkpointIntervalMs: options.checkpointMs });
   try {
     const { services } = office.server;
     const monitor = new ServerMonitor(services.bus);
     const load = await runLoad(
-      { mqttUrl: office.mqttUrl, socketUrl: office.server.url, events: options.events, window: options.window, rate: options.rate, steadySeconds: options.steadySeconds, tickMs: options.tickMs },
+      { mqttUrl: office.mqttUrl, socketUrl: office.server.url, boards: options.boards, events: options.events, window: options.window, rate: options.rate, steadySeconds: options.steadySeconds, tickMs: options.tickMs },
       { progress, phase: (name, state) => (state === 'start' ? monitor.start(name) : monitor.end()) },
       options.timeoutSeconds * 1000,
     );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../route';
 
-const healthSchema = z.object({
+export const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   database: z.object({ ok: z.boolean(), dialect: z.string() }),
   broker: z.object({ ok: z.boolean(), mode: z.string(), url: z.string() }),

@@ -8,7 +8,7 @@ import { defineRoute, HttpError } from '../route';
 
 const STAFF = ['staff', 'manager', 'admin'] as const;
 
-const recordSchema = z.object({
+export const recordSchema = z.object({
   id: z.string(),
   barcode: z.string(),
   client: z.string(),

@@ -5,20 +5,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { distribution } from '../stats';
-import type { Delivery, FloodResult, LoadConfig, LoadResult, SteadyResult, WorkerMessage } from './protocol';
-import { ACK_TOPIC, BOARD_DEVICES, ReadSource } from './reads';
+import type { FloodResult, LoadConfig, LoadResult, SteadyResult, WorkerMessage } from './protocol';
+import { ackTopic, isBenchDevice, ReadSource } from './reads';
+import { Tracker } from './tracker';
 
 /**
- * The load generator, in its own thread so it has the second core: one Safekeep board (MQTT,
- * QoS 1, TCP) that publishes reads and takes the server's acks, and one dashboard (socket.io
- * client) that receives the 'custody' emits. Send and receipt times are both taken here, on this
- * thread's clock.
+ * The load generator, in its own thread so it has the second core: the cabinet boards (one MQTT
+ * client each, QoS 1 over TCP, taking the server's acks on their ack topic) and one dashboard (a
+ * socket.io client receiving the 'custody' emits). Send and receipt times are both taken here,
+ * on this thread's clock.
  *
- * Matching (see reads.ts): each leaf's ts_device gives back the seq of its read, so a receipt is
- * matched to its publish by identity, not by position; lost and duplicated reads are counted
- * exactly. Order is checked as well: with one publisher, one broker connection and one writer the
- * log order must be the publish order, so a seq lower than one already received counts as
- * reordered.
+ * Matching: every device.read leaf on the socket carries ts_device, which gives back the global
+ * number of its read (reads.ts), so a receipt is matched to its publish by identity, not by
+ * position: lost and duplicated reads are counted exactly, and order is checked per board.
  */
 
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
@@ -26,98 +25,14 @@ const progress = (text: string) => post({ type: 'progress', text });
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Gives up waiting for receipts after this long without a new one. */
-const STALL_MS = 15_000;
 /** Most publishes in one synchronous run during the flood, so acks and receipts get a turn. */
 const FILL_CHUNK = 250;
+/** Boards connecting at once. */
+const CONNECT_PARALLEL = 25;
 
-class Tracker {
-  readonly sent: Float64Array;
-  readonly received: Float64Array;
-  readonly acked: Float64Array;
-  ackCount = 0;
-  receivedCount = 0;
-  duplicated = 0;
-  reordered = 0;
-  private lastSeq = -1;
-  onAck: () => void = () => undefined;
-
-  constructor(
-    readonly reads: ReadSource,
-    total: number,
-  ) {
-    this.sent = new Float64Array(total).fill(Number.NaN);
-    this.received = new Float64Array(total).fill(Number.NaN);
-    this.acked = new Float64Array(total).fill(Number.NaN);
-  }
-
-  receipt(seq: number, at: number): void {
-    if (seq < 0 || seq >= this.received.length) return;
-    if (!Number.isNaN(this.received[seq]!)) {
-      this.duplicated++;
-      return;
-    }
-    if (seq < this.lastSeq) this.reordered++;
-    this.lastSeq = Math.max(this.lastSeq, seq);
-    this.received[seq] = at;
-    this.receivedCount++;
-  }
-
-  ack(seq: number, at: number): void {
-    if (seq < 0 || seq >= this.acked.length || !Number.isNaN(this.acked[seq]!)) return;
-    this.acked[seq] = at;
-    this.ackCount++;
-    this.onAck();
-  }
-
-  /** Counts over seqs [from, to) and the worker ELU since `elu`. */
-  delivery(from: number, to: number, duplicatedBefore: number, reorderedBefore: number, elu: ReturnType<typeof performance.eventLoopUtilization>): Delivery {
-    let received = 0;
-    let acked = 0;
-    for (let s = from; s < to; s++) {
-      if (!Number.isNaN(this.received[s]!)) received++;
-      if (!Number.isNaN(this.acked[s]!)) acked++;
-    }
-    return {
-      published: to - from,
-      received,
-      lost: to - from - received,
-      duplicated: this.duplicated - duplicatedBefore,
-      reordered: this.reordered - reorderedBefore,
-      acked,
-      workerElu: performance.eventLoopUtilization(elu).utilization,
-    };
-  }
-
-  latencies(from: number, to: number, times: Float64Array): Float64Array {
-    const out = new Float64Array(to - from);
-    for (let s = from; s < to; s++) out[s - from] = times[s]! - this.sent[s]!;
-    return out;
-  }
-
-  /** Resolves once every seq in [from, to) is received and acked, or after STALL_MS without progress. */
-  async drain(from: number, to: number): Promise<void> {
-    let seen = -1;
-    let since = now();
-    for (;;) {
-      let missing = 0;
-      for (let s = from; s < to; s++) if (Number.isNaN(this.received[s]!) || Number.isNaN(this.acked[s]!)) missing++;
-      if (missing === 0) return;
-      if (missing !== seen) {
-        seen = missing;
-        since = now();
-      } else if (now() - since > STALL_MS) {
-        progress(`gave up waiting: ${missing} reads of ${to - from} were never received on the socket or never acked`);
-        return;
-      }
-      await sleep(20);
-    }
-  }
-}
-
-async function connect(config: LoadConfig, tracker: Tracker): Promise<{ client: MqttClient; socket: Socket }> {
+async function connectBoard(config: LoadConfig, tracker: Tracker, board: number): Promise<MqttClient> {
   const client = await mqtt.connectAsync(config.mqttUrl, {
-    clientId: `bench-cab-4-${randomBytes(3).toString('hex')}`,
+    clientId: `bench-board-${board}-${randomBytes(3).toString('hex')}`,
     clean: true,
     reconnectPeriod: 0,
     connectTimeout: 10_000,
@@ -127,36 +42,44 @@ async function connect(config: LoadConfig, tracker: Tracker): Promise<{ client: 
   client.on('message', (_topic, payload) => {
     const at = now();
     const { boot, seq } = JSON.parse(payload.toString()) as { boot: string; seq: number };
-    if (boot === tracker.reads.boot) tracker.ack(seq, at);
+    tracker.ack(tracker.reads.readOfAck(boot, seq), at);
   });
-  await client.subscribeAsync(ACK_TOPIC, { qos: 1 });
+  await client.subscribeAsync(ackTopic(board), { qos: 1 });
+  return client;
+}
 
+async function connect(config: LoadConfig, tracker: Tracker): Promise<{ clients: MqttClient[]; socket: Socket }> {
+  const clients: MqttClient[] = [];
+  for (let b = 0; b < config.boards; b += CONNECT_PARALLEL) {
+    const batch = Array.from({ length: Math.min(CONNECT_PARALLEL, config.boards - b) }, (_, i) => connectBoard(config, tracker, b + i));
+    clients.push(...(await Promise.all(batch)));
+  }
   const socket = io(config.socketUrl, { transports: ['websocket'], reconnection: false });
   socket.on('custody', (leaves: { index: number; event: { type?: string; device?: string; ts_device?: string } }[]) => {
     const at = now();
     for (const { event } of leaves) {
-      if (event.type === 'device.read' && event.device && BOARD_DEVICES.has(event.device)) tracker.receipt(tracker.reads.seqOf(event.ts_device), at);
+      if (event.type === 'device.read' && event.device && isBenchDevice(event.device)) tracker.receipt(tracker.reads.readOfLeaf(event.ts_device), at);
     }
   });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
-  return { client, socket };
+  return { clients, socket };
 }
 
-function publisher(client: MqttClient, tracker: Tracker): (seq: number) => void {
-  return (seq) => {
-    const { topic, payload } = tracker.reads.message(seq);
-    tracker.sent[seq] = now();
-    client.publish(topic, payload, { qos: 1 }, (err) => {
-      if (err) progress(`publish ${seq} failed: ${err.message}`);
+function publisher(clients: MqttClient[], tracker: Tracker): (g: number) => void {
+  return (g) => {
+    const { topic, payload } = tracker.reads.message(g);
+    tracker.sent[g] = now();
+    clients[tracker.reads.boardOf(g)]!.publish(topic, payload, { qos: 1 }, (err) => {
+      if (err) progress(`publish ${g} failed: ${err.message}`);
     });
   };
 }
 
 /** As fast as the window allows: at most `window` reads published and not yet acked by the server. */
-async function flood(config: LoadConfig, tracker: Tracker, publish: (seq: number) => void): Promise<FloodResult> {
+async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) => void): Promise<FloodResult> {
   const n = config.events;
   const elu = performance.eventLoopUtilization();
   const { duplicated, reordered } = tracker;
@@ -195,7 +118,7 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (seq: number
 }
 
 /** A steady rate from a timer: each tick publishes whatever is due by then, in one small burst. */
-async function steady(config: LoadConfig, tracker: Tracker, publish: (seq: number) => void): Promise<SteadyResult> {
+async function steady(config: LoadConfig, tracker: Tracker, publish: (g: number) => void): Promise<SteadyResult> {
   const from = config.events;
   const total = Math.round(config.rate * config.steadySeconds);
   const elu = performance.eventLoopUtilization();
@@ -222,34 +145,25 @@ async function steady(config: LoadConfig, tracker: Tracker, publish: (seq: numbe
     latencyMs: distribution(tracker.latencies(from, from + total, tracker.received)),
     ackLatencyMs: distribution(tracker.latencies(from, from + total, tracker.acked)),
     maxBurst,
-    maxMsPerSecond: maxPerSecond(tracker, from, from + total, started),
+    maxMsPerSecond: tracker.maxPerSecond(from, from + total, started),
   };
-}
-
-/** The worst publish -> socket latency of the reads published in each second of the phase: shows when stalls happen. */
-function maxPerSecond(tracker: Tracker, from: number, to: number, started: number): number[] {
-  const out: number[] = [];
-  for (let s = from; s < to; s++) {
-    const second = Math.floor((tracker.sent[s]! - started) / 1000);
-    const latency = tracker.received[s]! - tracker.sent[s]!;
-    if (Number.isFinite(latency)) out[second] = Math.max(out[second] ?? 0, Math.round(latency));
-  }
-  return Array.from(out, (v) => v ?? 0);
 }
 
 async function main(config: LoadConfig): Promise<LoadResult> {
   const steadyCount = Math.round(config.rate * config.steadySeconds);
-  // The device clock starts a little in the past, so even the flood's fast-running clock stays plausible.
-  const reads = new ReadSource(`bench${randomBytes(4).toString('hex')}`, Date.now() - 60_000);
-  const tracker = new Tracker(reads, config.events + steadyCount);
-  const { client, socket } = await connect(config, tracker);
-  const publish = publisher(client, tracker);
+  // The device clocks start a little in the past, so even the flood's fast-running clock stays plausible.
+  const reads = new ReadSource(`bench${randomBytes(4).toString('hex')}`, config.boards, Date.now() - 60_000);
+  const tracker = new Tracker(reads, config.events + steadyCount, progress);
+  progress(`connecting ${config.boards} boards and a dashboard`);
+  const { clients, socket } = await connect(config, tracker);
+  const publish = publisher(clients, tracker);
   try {
-    progress(`flood: ${config.events} reads, at most ${config.window} un-acked`);
+    progress(`flood: ${config.events} reads over ${config.boards} boards, at most ${config.window} un-acked`);
     post({ type: 'phase', name: 'flood', state: 'start' });
     const floodResult = await flood(config, tracker, publish);
     post({ type: 'phase', name: 'flood', state: 'end' });
-    await sleep(1000);
+    // Past every device's flood window, so the steady phase starts from quiet devices.
+    await sleep(1500);
     progress(`steady: ${config.rate} reads/s for ${config.steadySeconds} s`);
     post({ type: 'phase', name: 'steady', state: 'start' });
     const steadyResult = await steady(config, tracker, publish);
@@ -257,7 +171,7 @@ async function main(config: LoadConfig): Promise<LoadResult> {
     return { flood: floodResult, steady: steadyResult };
   } finally {
     socket.close();
-    await client.endAsync();
+    await Promise.all(clients.map((c) => c.endAsync()));
   }
 }
 

@@ -3,6 +3,8 @@
 export interface LoadConfig {
   mqttUrl: string;
   socketUrl: string;
+  /** Cabinet boards (MQTT clients) the reads are dealt over. */
+  boards: number;
   events: number;
   window: number;
   rate: number;
@@ -28,8 +30,10 @@ export interface Delivery {
   duplicated: number;
   /** Leaves that arrived after a leaf of a later read (the log order must be the publish order). */
   reordered: number;
-  /** Application-level acks (safekeep/cab-4/ack) received for the phase's reads. */
+  /** Application-level acks (safekeep/<board>/ack) received for the phase's reads. */
   acked: number;
+  /** Acked but never logged: the device registry took them for repeats (debounce, state collapse). */
+  ackedWithoutLeaf: number;
   /** Share of the worker's event loop that was busy: near 1 means the load generator limited the phase. */
   workerElu: number;
 }

@@ -81,16 +81,16 @@ describe.runIf(socatReady())('serial transport through socat pseudo-terminals', 
     await write('scanner', ']C0SK-000123\r\nSK-0');
     await sleep(20);
     await write('scanner', '00124\r\n');
-    // 0x2B3C01 = 2833153: the low 24 bits of 1A2B3C01, as a W26 adapter prints them; then the raw
+    // 0x2B3C01 = 2833409: the low 24 bits of 1A2B3C01, as a W26 adapter prints them; then the raw
     // 26-bit burst of 142/51091 (devices.md §1); then a line that is no W26 credential.
-    await write('wiegand', '2833153\n01000111011000111100100110\nhello\n');
+    await write('wiegand', '2833409\n01000111011000111100100110\nhello\n');
     await waitFor(() => sink.reads().length === 4, 3000, 'four reads');
     expect(sink.reads('desk-scanner')).toEqual([
       expect.objectContaining({ kind: 'barcode', data: 'SK-000123', symbology: ']C0' }),
       expect.objectContaining({ kind: 'barcode', data: 'SK-000124' }),
     ]);
     expect(sink.reads('reception-reader')).toEqual([
-      expect.objectContaining({ kind: 'badge', credential: { canonical: '2B3C01', raw: '2833153', format: 'w26' } }),
+      expect.objectContaining({ kind: 'badge', credential: { canonical: '2B3C01', raw: '2833409', format: 'w26' } }),
       expect.objectContaining({ kind: 'badge', credential: expect.objectContaining({ canonical: '8EC793', format: 'w26' }) }),
     ]);
     await waitFor(() => sink.rejections.length === 1, 3000, 'rejection');

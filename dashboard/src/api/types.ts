@@ -1,0 +1,80 @@
+/**
+ * API types, taken from the server's own sources with `import type` only: nothing of the server
+ * ends up in the bundle, and a change to a route's schema breaks the dashboard's typecheck rather
+ * than the dashboard at run time.
+ */
+import type { z } from 'zod';
+import type { InferAttributes } from 'sequelize';
+import type { recordSchema } from '../../../server/api/routes/records';
+import type { healthSchema } from '../../../server/api/routes/health';
+import type { Alert, RecordStatus, Role } from '../../../server/db/models';
+import type { DirectoryDevice } from '../../../server/domain/directory';
+import type { LeafEvent } from '../../../server/custody-log/leaf';
+import type { CustodyBundle } from '../../../server/custody-log/bundle';
+import type { BusEvents } from '../../../server/ingest/event-bus';
+
+export type { LeafEvent, CustodyBundle, RecordStatus, Role };
+
+/** What a value looks like after JSON.stringify on the server and JSON.parse here. */
+export type Jsonified<T> = T extends Date
+  ? string
+  : T extends Uint8Array
+    ? never
+    : T extends (infer U)[]
+      ? Jsonified<U>[]
+      : T extends object
+        ? { [K in keyof T]: Jsonified<T[K]> }
+        : T;
+
+/** GET /api/v1/records/:barcode and each row of GET /api/v1/records. */
+export type FileRecordJson = z.infer<typeof recordSchema>;
+/** GET /api/v1/records?q= */
+export interface RecordSearchResult {
+  total: number;
+  records: FileRecordJson[];
+}
+
+/** GET /api/health */
+export type Health = z.infer<typeof healthSchema>;
+
+/** GET /api/v1/devices: what the route's handler returns (Directory.allDevices). */
+export type DeviceJson = DirectoryDevice;
+export interface DeviceList {
+  devices: DeviceJson[];
+}
+
+/** One custody-log entry, as GET /api/v1/records/:barcode/custody and the 'custody' socket event carry it. */
+export interface CustodyEntry {
+  index: number;
+  event: LeafEvent;
+}
+/** GET /api/v1/records/:barcode/custody */
+export interface CustodyResponse {
+  /** The record's id: leaves name records by id, never by barcode. */
+  record: string;
+  entries: CustodyEntry[];
+}
+
+/** GET /api/v1/log/checkpoint */
+export interface CheckpointResponse {
+  size: number;
+  note: string | null;
+  verifier_key: string;
+}
+
+/** GET /api/v1/alerts: the rows of the alerts table, as JSON. */
+export type AlertJson = Jsonified<InferAttributes<Alert>>;
+export type AlertStatus = AlertJson['status'];
+export interface AlertList {
+  alerts: AlertJson[];
+}
+
+// socket.io events (server/api/live-socket.ts)
+/** 'custody': every leaf of one commit. */
+export type CustodyEmit = CustodyEntry[];
+/** 'alert' */
+export type AlertEmit = BusEvents['alert.raised'];
+/** 'answer': feedback for the person at a reader, scanner or kiosk. */
+export type AnswerEmit = BusEvents['station.answer'];
+/** 'writer': the writer stopped or resumed accepting writes (dates arrive as strings). */
+export type WriterEmit = { accepting: false; reason: string; since: string } | { accepting: true; at: string };

@@ -1,0 +1,161 @@
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceCommander, type CommandPublisher } from '../../../devices/commands/device-commander';
+import { CommandError } from '../../../devices/commands/lock-command';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../../server/broker/embedded-broker';
+import type { Device } from '../../../server/config/office-schema';
+import { silentLogger } from '../../../server/shared/logger';
+import { demoOffice } from '../../support/office';
+
+/** Records publishes; `connected` and failures are switchable. */
+class FakeClient implements CommandPublisher {
+  connected = true;
+  fail: Error | null = null;
+  readonly published: Array<{ topic: string; payload: string; options: { qos: number; retain: boolean } }> = [];
+  async publishAsync(topic: string, payload: string, options: { qos: 1; retain: false }): Promise<unknown> {
+    if (this.fail) throw this.fail;
+    this.published.push({ topic, payload, options });
+    return undefined;
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<CommandError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof CommandError) return err;
+    throw err;
+  }
+  throw new Error('expected a CommandError');
+}
+
+const devices = demoOffice().devices;
+
+describe('DeviceCommander', () => {
+  it('publishes the lock firmware\'s command, QoS 1 and not retained, and resolves with what it sent', async () => {
+    const client = new FakeClient();
+    const commander = new DeviceCommander({ devices });
+    commander.start(client);
+    const sent = await commander.send('cab-1-lock', { action: 'unlock', seconds: 5 });
+    expect(sent.messages).toEqual([{ topic: 'safekeep/cab-1/lock/lock/pulse', payload: '5', qos: 1, retain: false }]);
+    await commander.send('cab-2-lock', { action: 'lock' });
+    await commander.send('cab-4-lock', { action: 'unlock' });
+    expect(client.published).toEqual([
+      { topic: 'safekeep/cab-1/lock/lock/pulse', payload: '5', options: { qos: 1, retain: false } },
+      { topic: 'cmnd/cab-2/POWER1', payload: 'OFF', options: { qos: 1, retain: false } },
+      { topic: 'safekeep/cab-4/command', payload: '{"cmd":"unlock","id":"cab-4-lock"}', options: { qos: 1, retain: false } },
+    ]);
+  });
+
+  it('refuses unknown devices and devices that are not locks, naming them', async () => {
+    const client = new FakeClient();
+    const commander = new DeviceCommander({ devices });
+    commander.start(client);
+    const unknown = await rejection(commander.send('cab-9-lock', { action: 'unlock' }));
+    expect(unknown.code).toBe('unknown-device');
+    expect(unknown.message).toMatch(/cab-9-lock/);
+    const reader = await rejection(commander.send('cab-1-reader', { action: 'unlock' }));
+    expect(reader.code).toBe('not-a-lock');
+    expect(reader.message).toMatch(/"cab-1-reader" is a badge_reader/);
+    expect((await rejection(commander.send('cab-1-door', { action: 'lock' }))).code).toBe('not-a-lock');
+    expect(client.published).toEqual([]);
+  });
+
+  it('refuses rather than queues while disconnected or before start', async () => {
+    const commander = new DeviceCommander({ devices });
+    expect((await rejection(commander.send('cab-1-lock', { action: 'unlock' }))).code).toBe('not-connected');
+    const client = new FakeClient();
+    client.connected = false;
+    commander.start(client);
+    expect((await rejection(commander.send('cab-1-lock', { action: 'unlock' }))).code).toBe('not-connected');
+    commander.stop();
+    expect(client.published).toEqual([]);
+  });
+
+  it('passes on a failed publish', async () => {
+    const client = new FakeClient();
+    client.fail = new Error('connection closed');
+    const commander = new DeviceCommander({ devices });
+    commander.start(client);
+    await expect(commander.send('cab-1-lock', { action: 'lock' })).rejects.toThrow('connection closed');
+  });
+
+  it('opens an esp-rfid door only with the controller IP, read from transport.ip or injected', async () => {
+    const client = new FakeClient();
+    const withoutIp = new DeviceCommander({ devices });
+    withoutIp.start(client);
+    expect((await rejection(withoutIp.send('cab-3-lock', { action: 'unlock' }))).code).toBe('not-configured');
+
+    const withIp = devices.map((d) => (d.id === 'cab-3-lock' ? ({ ...d, transport: { ...d.transport, ip: '192.168.10.53' } } as Device) : d));
+    const fromSchema = new DeviceCommander({ devices: withIp });
+    fromSchema.start(client);
+    await fromSchema.send('cab-3-lock', { action: 'unlock' });
+    const injected = new DeviceCommander({ devices, espRfidIp: (d) => (d.id === 'cab-3-lock' ? '192.168.10.54' : undefined) });
+    injected.start(client);
+    await injected.send('cab-3-lock', { action: 'unlock' });
+    expect(client.published.map((p) => JSON.parse(p.payload) as unknown)).toEqual([
+      { cmd: 'opendoor', doorip: '192.168.10.53' },
+      { cmd: 'opendoor', doorip: '192.168.10.54' },
+    ]);
+    expect((await rejection(fromSchema.send('cab-3-lock', { action: 'lock' }))).code).toBe('unsupported');
+  });
+
+  it('refuses a lock on a serial transport, which cannot carry commands', async () => {
+    const serialLock: Device = { id: 'strong-room', role: 'lock', transport: { type: 'serial', path: '/dev/ttyUSB0', baud_rate: 9600, protocol: 'lines' } };
+    const commander = new DeviceCommander({ devices: [serialLock] });
+    commander.start(new FakeClient());
+    expect((await rejection(commander.send('strong-room', { action: 'unlock' }))).code).toBe('unsupported');
+  });
+
+  it('previews the messages without publishing or needing a connection', () => {
+    const commander = new DeviceCommander({ devices });
+    expect(commander.preview('cab-2-lock', { action: 'unlock', seconds: 30 })).toEqual([
+      { topic: 'cmnd/cab-2/Backlog', payload: 'PulseTime1 130; POWER1 ON', qos: 1, retain: false },
+    ]);
+  });
+});
+
+describe('DeviceCommander on a real broker', () => {
+  let broker: EmbeddedBroker;
+  beforeAll(async () => {
+    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger });
+  });
+  afterAll(async () => {
+    await broker.close();
+  });
+
+  it('delivers the command, and a board that connects later gets nothing retained', async () => {
+    const board = await mqtt.connectAsync(broker.url, { clientId: 'board-cab-1', clean: true });
+    const server = await mqtt.connectAsync(broker.url, { clientId: 'server' });
+    try {
+      const received: Array<{ topic: string; payload: string; retain: boolean }> = [];
+      board.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain }));
+      await board.subscribeAsync('safekeep/cab-1/#', { qos: 1 });
+      const commander = new DeviceCommander({ devices });
+      commander.start(server);
+      await commander.send('cab-1-lock', { action: 'unlock' });
+      await waitFor(() => received.length === 1);
+      expect(received).toEqual([{ topic: 'safekeep/cab-1/lock/lock/command', payload: 'UNLOCK', retain: false }]);
+
+      // A board rebooting after the unlock must not receive it again.
+      const late = await mqtt.connectAsync(broker.url, { clientId: 'board-cab-1-rebooted', clean: true });
+      const replayed: string[] = [];
+      late.on('message', (topic) => replayed.push(topic));
+      await late.subscribeAsync('safekeep/cab-1/#', { qos: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(replayed).toEqual([]);
+      await late.endAsync();
+    } finally {
+      await board.endAsync();
+      await server.endAsync();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
