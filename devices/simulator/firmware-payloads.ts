@@ -4,7 +4,9 @@ import { safekeepTopics } from '../decoders/firmware/safekeep';
 export type SimulatedAct =
   | { kind: 'badge'; uidHex: string }
   | { kind: 'door'; state: 'open' | 'closed' }
-  | { kind: 'lock'; state: 'locked' | 'unlocked' };
+  | { kind: 'lock'; state: 'locked' | 'unlocked' }
+  /** Only Safekeep's own firmware carries scans over MQTT; the others have no scanner component. */
+  | { kind: 'barcode'; data: string };
 
 export interface SimulatedBoard {
   firmware: 'tasmota' | 'esphome' | 'esp-rfid' | 'safekeep';
@@ -36,6 +38,11 @@ const unpaddedLower = (uidHex: string) => (uidHex.match(/../g) ?? []).map((b) =>
 /** One MQTT message as the board's firmware would send it (sources in devices/decoders/firmware). */
 export function firmwareMessage(board: SimulatedBoard, act: SimulatedAct, ctx: PublishContext): { topic: string; payload: string } {
   const t = board.topic;
+  if (act.kind === 'barcode') {
+    if (board.firmware !== 'safekeep') throw new Error(`${board.firmware} firmware sends no barcode scans`);
+    const envelope = { boot: ctx.boot, seq: ctx.seq, ts: ctx.now.toISOString() };
+    return { topic: safekeepTopics(t.replace(/^safekeep\//, '')).read, payload: JSON.stringify({ ...envelope, kind: 'barcode', data: act.data }) };
+  }
   switch (board.firmware) {
     case 'tasmota':
       if (act.kind === 'badge') return { topic: `tele/${t}/SENSOR`, payload: JSON.stringify({ Time: tasmotaTime(ctx.now), RDM6300: { UID: act.uidHex } }) };

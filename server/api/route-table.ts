@@ -5,6 +5,7 @@ import { logRoutes } from './routes/log';
 import { deviceRoutes } from './routes/devices';
 import { alertRoutes } from './routes/alerts';
 import { fileRoutes } from './routes/files';
+import { reportRoutes } from './routes/reports';
 
 /** Every HTTP route of the server. A route exists only if it is here, with its access rule. */
-export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes];
+export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes];

@@ -32,10 +32,10 @@ interface ListedDevice {
 
 export async function devicesListCommand(ctx: CliContext, opts: { json?: boolean }): Promise<number> {
   const places = new Map(new Directory(ctx.office).allDevices().map((d) => [d.id, d.place ?? null]));
-  const needsHid = true; // unconfigured HID devices are worth showing even in an office without any
-  const [serial, hid] = await Promise.all([detectSerialPorts(), needsHid ? loadNodeHid() : null]);
-  const hidDevices: HidDeviceInfo[] = hid?.ok ? safeList(() => hid.api.devices()) : [];
-  const hidReason = hid && !hid.ok ? hid.reason : null;
+  // HID is loaded even for an office without HID devices: an unconfigured scanner is worth showing.
+  const [serial, hid] = await Promise.all([detectSerialPorts(), loadNodeHid()]);
+  const hidDevices: HidDeviceInfo[] = hid.ok ? safeList(() => hid.api.devices()) : [];
+  const hidReason = hid.ok ? null : hid.reason;
 
   const claimedPorts = new Set<string>();
   const claimedHid = new Set<HidDeviceInfo>();

@@ -32,6 +32,34 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await importCommand(loadContext(), kind, file);
     });
 
+  const devices = program.command('devices').description('installer diagnostics for readers, scanners, locks and sensors');
+  devices
+    .command('list')
+    .description('configured devices, and the serial ports and HID devices on this machine, with their state')
+    .option('--json', 'print JSON instead of tables')
+    .action(async (opts: { json?: boolean }) => {
+      const { devicesListCommand } = await import('./devices-command');
+      exitCode = await devicesListCommand(loadContext(), opts);
+    });
+  devices
+    .command('watch')
+    .description('start the device transports (no database) and print each decoded read as one JSON line')
+    .action(async () => {
+      const { devicesWatchCommand } = await import('./devices-command');
+      exitCode = await devicesWatchCommand(loadContext());
+    });
+
+  program
+    .command('simulate')
+    .description('simulated devices for the configured office: MQTT firmware payloads and serial pseudo-terminals (socat)')
+    .option('--interval <ms>', 'mean time between visits', '2000')
+    .option('--rounds <n>', 'visit every device n times, then exit')
+    .option('--no-serial', 'simulate MQTT devices only')
+    .action(async (opts: { interval?: string; rounds?: string; serial?: boolean }) => {
+      const { simulateCommand } = await import('./simulate-command');
+      exitCode = await simulateCommand(loadContext(), opts);
+    });
+
   program
     .command('firmware-config')
     .description('configurations for the office\'s controller boards')

@@ -4,6 +4,8 @@ import type { Logger } from '../shared/logger';
 import * as initial from './migrations/0001-initial';
 import * as auth from './migrations/0002-auth';
 import * as workflows from './migrations/0003-workflows';
+import * as disposal from './migrations/0004-disposal';
+import * as visitors from './migrations/0005-visitors';
 import * as alertEscalation from './migrations/0006-alert-escalation';
 import * as files from './migrations/0007-files';
 
@@ -12,6 +14,8 @@ const MIGRATIONS = [
   { name: '0001-initial', ...initial },
   { name: '0002-auth', ...auth },
   { name: '0003-workflows', ...workflows },
+  { name: '0004-disposal', ...disposal },
+  { name: '0005-visitors', ...visitors },
   { name: '0006-alert-escalation', ...alertEscalation },
   { name: '0007-files', ...files },
 ];

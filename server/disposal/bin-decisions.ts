@@ -282,3 +282,33 @@ export function decideBinLid(input: { bin: BinPlace; device: string; state: 'ope
     session: session ? { ...session, lidAllowedUntil: null } : null,
   };
 }
+
+export type RetrievalRefusal = 'unknown_person' | 'not_allowed' | 'not_deposited';
+
+/**
+ * A deposited file taken back out of the bin, or handed back by the vendor before destruction
+ * (say, after a hold): it is checked out to the person who took it, who files it as usual.
+ */
+export function decideRetrieval(input: {
+  file: BinRecord;
+  person: { id: string; actor: string; role: string; active: boolean } | null;
+  deposit: { binId: string; batchId: string | null } | null;
+}): { ok: true; outcomes: DisposalOutcome[] } | { ok: false; reason: RetrievalRefusal; message: string } {
+  const { file, person, deposit } = input;
+  if (!person) return { ok: false, reason: 'unknown_person', message: 'the person taking the file back must be in the directory' };
+  if (!person.active || (person.role !== 'manager' && person.role !== 'admin')) {
+    return { ok: false, reason: 'not_allowed', message: 'only an active manager or admin may take a file back out of a shred bin' };
+  }
+  if (file.record.status !== 'deposited' || !deposit) return { ok: false, reason: 'not_deposited', message: `file ${file.record.barcode} is recorded as ${file.record.status}, not deposited` };
+  return {
+    ok: true,
+    outcomes: [
+      {
+        kind: 'fact',
+        leaf: { type: 'disposal.retrieved', actor: person.actor, record: file.record.id, location: deposit.binId, ...(deposit.batchId ? { batch: deposit.batchId } : {}) },
+      },
+      { kind: 'record', recordId: file.record.id, status: 'out', custodianId: person.id, location: null },
+      { kind: 'deposit.retrieved', recordId: file.record.id, personId: person.id },
+    ],
+  };
+}

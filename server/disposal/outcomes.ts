@@ -22,7 +22,9 @@ export type DisposalOutcome =
       sealNumber: string | null;
     }
   /** A file of a batch is certified destroyed by this certificate. */
-  | { kind: 'deposit.certified'; recordId: string; batchId: string; certificateId: string };
+  | { kind: 'deposit.certified'; recordId: string; batchId: string; certificateId: string }
+  /** A deposited file was taken back out of the bin (or handed back by the vendor). */
+  | { kind: 'deposit.retrieved'; recordId: string; personId: string };
 
 export type SharedOutcome = Outcome;
 

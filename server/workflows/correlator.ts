@@ -10,6 +10,7 @@ import { decideCabinetBadge, decideCabinetDoor, type CabinetPlace } from './cabi
 import { decideFileScan, type DeskSession } from './file-scan';
 import type { Outcome } from './outcomes';
 import { SnapshotReader } from './snapshot';
+import { BinCorrelation } from '../disposal/bin-correlation';
 import { dueAtFor } from './file-watch-rules';
 import { fulfilRequests } from '../domain/file-requests';
 
@@ -39,12 +40,15 @@ export class Correlator {
   private readonly places = new Map<string, Place>();
   private readonly deskSessions = new Map<string, DeskSession>();
   private readonly doorOpenSince = new Map<string, Date>();
+  /** Shred bins (reader, scanner, lid): their decisions live in server/disposal. */
+  private readonly bins: BinCorrelation;
 
   constructor(private readonly deps: { office: OfficeConfig; directory: Directory }) {
     for (const cabinet of deps.office.cabinets) {
       for (const d of [cabinet.reader, cabinet.scanner, cabinet.door]) if (d) this.places.set(d, { kind: 'cabinet', cabinet });
     }
     for (const desk of deps.office.desks) for (const d of [desk.reader, desk.scanner]) if (d) this.places.set(d, { kind: 'desk', desk });
+    this.bins = new BinCorrelation(deps.office);
   }
 
   /** Cabinets whose door is open now, and since when (for the held-open check). */
@@ -60,7 +64,10 @@ export class Correlator {
       await this.apply(ctx, [{ kind: 'alert', ...alert }], event.deviceId, evidenceId, after);
       return after;
     }
-    if (!place) return after;
+    if (!place) {
+      if (this.bins.handles(event.deviceId)) await this.bins.correlate(ctx, event, actor, (outcomes) => this.apply(ctx, outcomes, event.deviceId, evidenceId, after));
+      return after;
+    }
     const snapshot = new SnapshotReader(FileRecord.sequelize!, ctx.transaction);
     const outcomes =
       place.kind === 'cabinet'

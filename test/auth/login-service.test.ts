@@ -153,6 +153,61 @@ describe.each(dialects)('login ceremony on %s', (dialect) => {
     });
   });
 
+  describe('TOTP enrolment', () => {
+    async function pendingEnrolment() {
+      await f.users.create({ kind: 'person', username: 'newmanager', passwordHash: await hasher.hash('violet tram ticket'), role: 'manager' });
+      const result = await login.login({ username: 'newmanager', password: 'violet tram ticket', address: ADDRESS });
+      if (result.status !== 'mfa_enrolment_required') throw new Error(result.status);
+      return result;
+    }
+
+    it('shows a QR code, confirms with the first code and turns the pending login into a full session', async () => {
+      const pending = await pendingEnrolment();
+      const enrolment = await login.beginTotpEnrolment({ session: pending.session, user: pending.user, issuer: 'Safekeep' });
+      if (!('secret' in enrolment)) throw new Error('refused');
+      expect(enrolment.qrSvg).toContain('<svg');
+      expect(enrolment.uri).toContain('otpauth://totp/Safekeep:newmanager?');
+      const wrong = await login.confirmTotpEnrolment({ session: pending.session, user: pending.user, code: '000000', address: ADDRESS });
+      expect(wrong).toEqual({ status: 'refused' });
+      const first = totp(base32Decode(enrolment.secret), f.clock.now());
+      const confirmed = await login.confirmTotpEnrolment({ session: pending.session, user: pending.user, code: first, address: ADDRESS });
+      expect(confirmed.status).toBe('ok');
+      if (confirmed.status !== 'ok' || !confirmed.created) throw new Error('no session');
+      expect((await f.sessions.validate(pending.token)).ok).toBe(false);
+      const lookup = await f.sessions.validate(confirmed.created.token);
+      expect(lookup.ok && lookup.session.mfaPending).toBe(false);
+      expect((await events()).map((e) => e.type)).toEqual(['user.mfa_failed', 'user.totp_enrolled', 'user.login']);
+      // The enrolment code is used up.
+      const user = (await f.users.findById(pending.user.id))!;
+      const replay = await login.login({ username: 'newmanager', password: 'violet tram ticket', totpCode: first, address: ADDRESS });
+      expect(replay).toEqual({ status: 'refused' });
+      expect(user.totp_secret).toBe(enrolment.secret);
+    });
+
+    it('never lets a password-only login replace an existing authenticator', async () => {
+      const pending = await login.login({ username: 'boss', password: 'quiet lantern harbour', address: ADDRESS });
+      if (pending.status !== 'mfa_required') throw new Error(pending.status);
+      expect(await login.beginTotpEnrolment({ session: pending.session, user: admin, issuer: 'Safekeep' })).toEqual({ status: 'refused' });
+      expect(await login.confirmTotpEnrolment({ session: pending.session, user: admin, code: code(), address: ADDRESS })).toEqual({ status: 'refused' });
+      expect((await f.users.findById(admin.id))!.totp_pending_secret).toBeNull();
+    });
+
+    it('lets a full session re-enrol only right after re-authenticating', async () => {
+      const result = await login.login({ username: 'boss', password: 'quiet lantern harbour', totpCode: code(), address: ADDRESS });
+      if (result.status !== 'ok') throw new Error(result.status);
+      f.clock.advance(10 * 60_000);
+      expect(await login.beginTotpEnrolment({ session: result.session, user: admin, issuer: 'Safekeep' })).toEqual({ status: 'refused' });
+      admin = (await f.users.findById(admin.id))!;
+      await login.reauthenticate({ session: result.session, user: admin, password: 'quiet lantern harbour', totpCode: code(), address: ADDRESS });
+      const lookup = await f.sessions.validate(result.token);
+      if (!lookup.ok) throw new Error(lookup.reason);
+      const enrolment = await login.beginTotpEnrolment({ session: lookup.session, user: admin, issuer: 'Safekeep' });
+      expect('secret' in enrolment).toBe(true);
+      // Until confirmed, the old authenticator stays in force.
+      expect((await f.users.findById(admin.id))!.totp_secret).toBe(adminSecret);
+    });
+  });
+
   it('re-authenticates before sensitive actions with password and code, and logs refusals as denials', async () => {
     const result = await login.login({ username: 'boss', password: 'quiet lantern harbour', totpCode: code(), address: ADDRESS });
     if (result.status !== 'ok') throw new Error(result.status);

@@ -23,7 +23,18 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
   const { flood, steady } = f.load;
   const phase = (name: string) => {
     const p = f.phases[name];
-    return p && { commits: p.commits, mean_batch: round(p.meanBatch, 1), max_batch: p.maxBatch, server_elu: round(p.serverElu, 3), process_cores: round(p.processCores, 2) };
+    return (
+      p && {
+        commits: p.commits,
+        leaves: p.leaves,
+        mean_batch: round(p.meanBatch, 1),
+        max_batch: p.maxBatch,
+        server_elu: round(p.serverElu, 3),
+        process_cores: round(p.processCores, 2),
+        queries: p.queries,
+        query_kinds: Object.fromEntries(Object.entries(p.queryKinds).map(([k, v]) => [k, { count: v.count, ms: round(v.ms) }])),
+      }
+    );
   };
   return {
     events_per_s: round(flood.eventsPerS),
@@ -100,9 +111,17 @@ export function toTable(f: BenchFigures): string {
   ];
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: readonly string[]) => `  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padStart(widths[1]!)}  ${r[2]!.padEnd(widths[2]!)}  ${r[3]}`.trimEnd();
-  const phase = (name: string) => {
+  const phase = (name: string, reads: number) => {
     const p = f.phases[name];
-    return p ? `server: ${p.commits} commits, mean batch ${n(p.meanBatch, 1)}, max ${p.maxBatch}; server thread busy ${n(p.serverElu * 100)}%, process ${n(p.processCores, 2)} cores` : '';
+    if (!p) return '';
+    const kinds = Object.entries(p.queryKinds)
+      .slice(0, 6)
+      .map(([k, v]) => `${k} ${n(v.count / reads, 2)}/read ${n((v.ms * 1000) / v.count)} µs`)
+      .join('; ');
+    return [
+      `server: ${n(p.leaves)} leaves in ${p.commits} commits (${n(p.leaves / reads, 2)} per read), mean ${n(p.meanBatch, 1)} leaves per commit, max ${p.maxBatch}; server thread busy ${n(p.serverElu * 100)}%, process ${n(p.processCores, 2)} cores`,
+      `  sql: ${n(p.queries / reads, 2)} statements per read; slowest kinds (count per read, mean wall time): ${kinds}`,
+    ].join('\n  ');
   };
   const lat = (d: LoadResult['steady']['latencyMs']) => `p50 ${n(d.p50, 2)} / p90 ${n(d.p90, 2)} / p99 ${n(d.p99, 2)} / p99.9 ${n(d.p999, 2)} / max ${n(d.max, 2)} ms`;
   const out = [
@@ -113,12 +132,12 @@ export function toTable(f: BenchFigures): string {
     '',
     `flood: ${n(flood.published)} reads in ${n(flood.seconds, 2)} s (mid-run ${n(flood.midEventsPerS)} /s); received ${n(flood.received)}, lost ${flood.lost}, duplicated ${flood.duplicated}, reordered ${flood.reordered}, acked ${n(flood.acked)} (${flood.ackedWithoutLeaf} acked without a leaf)`,
     `  latency under saturation: ${lat(flood.latencyMs)}; load worker busy ${n(flood.workerElu * 100)}%`,
-    `  ${phase('flood')}`,
+    `  ${phase('flood', flood.published)}`,
     `steady: ${n(steady.published)} reads at ${n(steady.achievedRate)} /s (target ${steady.targetRate}, bursts <= ${steady.maxBurst}); lost ${steady.lost}, duplicated ${steady.duplicated}, reordered ${steady.reordered}, acked ${n(steady.acked)} (${steady.ackedWithoutLeaf} acked without a leaf)`,
     `  publish -> socket: ${lat(steady.latencyMs)}`,
     `  publish -> ack:    ${lat(steady.ackLatencyMs)}`,
     `  worst latency per second of the phase (ms): ${steady.maxMsPerSecond.join(' ')}`,
-    `  ${phase('steady')}`,
+    `  ${phase('steady', steady.published)}`,
     `verify: ${f.verify.ok ? 'intact' : `FAILED (${f.verify.problem})`}, ${n(f.verify.leaves)} leaves, ${f.verify.checkpointsVerified} checkpoints, ${n(f.verify.seconds, 2)} s`,
     `  log grown by ${n(f.grow.added)} leaves through the CustodyWriter alone at ${n(f.grow.writerEventsPerS)} events/s; checkpoint over it ${n(f.grow.checkpointMs)} ms`,
     `baseline: ${n(f.baseline.rows)} rows of ${n(f.baseline.rowBytes)} bytes, 3 indexes, 1,000 per transaction, WAL + synchronous=FULL, ${n(f.baseline.seconds, 2)} s`,

@@ -46,7 +46,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
   let office: BenchOffice | null = await startBenchOffice({ boards: options.boards, checkpointIntervalMs: options.checkpointMs });
   try {
     const { services } = office.server;
-    const monitor = new ServerMonitor(services.bus);
+    const monitor = new ServerMonitor(services.bus, services.db.sequelize);
     const load = await runLoad(
       { mqttUrl: office.mqttUrl, socketUrl: office.server.url, boards: options.boards, events: options.events, window: options.window, rate: options.rate, steadySeconds: options.steadySeconds, tickMs: options.tickMs },
       { progress, phase: (name, state) => (state === 'start' ? monitor.start(name) : monitor.end()) },

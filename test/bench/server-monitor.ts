@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import type { Sequelize } from 'sequelize';
 import type { EventBus } from '../../server/ingest/event-bus';
 
-/** What the server side did during one load phase: read off the bus and the process, nothing changed. */
+/** What the server side did during one load phase: observed from outside, nothing changed. */
 export interface PhaseStats {
   seconds: number;
   commits: number;
@@ -12,14 +13,45 @@ export interface PhaseStats {
   serverElu: number;
   /** CPU of the whole process (server, SQLite threads and the load worker), in cores. */
   processCores: number;
+  /** Statements through sequelize (PRAGMAs of new connections are not among them). */
+  queries: number;
+  /** Per kind of statement: how many, and their summed wall time from sequelize's call to its answer. */
+  queryKinds: Record<string, { count: number; ms: number }>;
 }
 
+interface Current {
+  started: number;
+  elu: ReturnType<typeof performance.eventLoopUtilization>;
+  cpu: NodeJS.CpuUsage;
+  commits: number;
+  leaves: number;
+  maxBatch: number;
+  queries: number;
+  kinds: Map<string, { count: number; ms: number }>;
+}
+
+/** "SELECT cabinet_visits", "INSERT device_events", "COMMIT": enough to see what a read costs. */
+function kindOf(sql: string): string {
+  const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '?';
+  const table = /\b(?:FROM|INTO|UPDATE)\s+[`"]?(\w+)/i.exec(sql)?.[1];
+  return table ? `${verb} ${table}` : verb;
+}
+
+/**
+ * Per phase: commits and batch sizes from the bus, event-loop use and CPU from the process, and
+ * every statement sequelize runs, through its public beforeQuery/afterQuery hooks.
+ */
 export class ServerMonitor {
-  private current: { name: string; started: number; elu: ReturnType<typeof performance.eventLoopUtilization>; cpu: NodeJS.CpuUsage; commits: number; leaves: number; maxBatch: number } | null = null;
+  private current: Current | null = null;
+  private phaseName = '';
   readonly phases: Record<string, PhaseStats> = {};
   private readonly off: () => void;
+  private readonly startedAt = new WeakMap<object, number>();
 
-  constructor(bus: EventBus) {
+  constructor(
+    bus: EventBus,
+    private readonly sequelize: Sequelize,
+  ) {
     this.off = bus.on('custody.committed', ({ leaves }) => {
       const c = this.current;
       if (!c) return;
@@ -27,18 +59,34 @@ export class ServerMonitor {
       c.leaves += leaves.length;
       c.maxBatch = Math.max(c.maxBatch, leaves.length);
     });
+    sequelize.addHook('beforeQuery', 'bench-monitor', (_options: unknown, query: object) => {
+      if (this.current) this.startedAt.set(query, performance.now());
+    });
+    sequelize.addHook('afterQuery', 'bench-monitor', (_options: unknown, query: object) => {
+      const c = this.current;
+      const t0 = this.startedAt.get(query);
+      if (!c || t0 === undefined) return;
+      const kind = kindOf((query as { sql?: string }).sql ?? '');
+      const k = c.kinds.get(kind) ?? { count: 0, ms: 0 };
+      k.count++;
+      k.ms += performance.now() - t0;
+      c.kinds.set(kind, k);
+      c.queries++;
+    });
   }
 
   start(name: string): void {
-    this.current = { name, started: performance.now(), elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), commits: 0, leaves: 0, maxBatch: 0 };
+    this.phaseName = name;
+    this.current = { started: performance.now(), elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), commits: 0, leaves: 0, maxBatch: 0, queries: 0, kinds: new Map() };
   }
 
   end(): void {
     const c = this.current;
+    const name = this.phaseName;
     if (!c) return;
     const seconds = (performance.now() - c.started) / 1000;
     const cpu = process.cpuUsage(c.cpu);
-    this.phases[c.name] = {
+    this.phases[name] = {
       seconds,
       commits: c.commits,
       leaves: c.leaves,
@@ -46,11 +94,15 @@ export class ServerMonitor {
       maxBatch: c.maxBatch,
       serverElu: performance.eventLoopUtilization(c.elu).utilization,
       processCores: (cpu.user + cpu.system) / 1e6 / seconds,
+      queries: c.queries,
+      queryKinds: Object.fromEntries([...c.kinds].sort((a, b) => b[1].ms - a[1].ms)),
     };
     this.current = null;
   }
 
   stop(): void {
     this.off();
+    this.sequelize.removeHook('beforeQuery', 'bench-monitor');
+    this.sequelize.removeHook('afterQuery', 'bench-monitor');
   }
 }

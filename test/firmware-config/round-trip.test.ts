@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeviceCommander } from '../../devices/commands/device-commander';
 import type { Board } from '../../devices/firmware-config/boards';
-import { Lambda, parseEsphomeYaml } from '../../devices/firmware-config/esphome-yaml';
+import { parseEsphomeYaml, type Lambda } from '../../devices/firmware-config/esphome-yaml';
 import { boardFilePath, generateFirmwareConfigs } from '../../devices/firmware-config/generate';
 import type { OfficeConfig } from '../../server/config/office-schema';
 import { demoOffice } from '../support/office';
@@ -152,7 +152,7 @@ function variantOffice(): OfficeConfig {
     if (d.id === 'cab-1-reader') return { ...d, credential_format: 'dec10' as const }; // ESPHome rdm6300
     if (d.id === 'shred-1-reader') return { ...d, credential_format: 'hex' as const }; // ESPHome pn532
     if (d.id === 'cab-2-reader') return { ...d, credential_format: 'w26' as const }; // Tasmota Wiegand
-    if (d.id.startsWith('cab-3-')) return { ...d, transport: { ...d.transport, ip: '192.168.10.53' } } as typeof d;
+    if (d.id.startsWith('cab-3-')) return { ...d, transport: { ...d.transport, ip: '192.168.10.53' } } as unknown as typeof d; // proposed schema field
     return d;
   });
   return { ...office, devices };

@@ -86,7 +86,8 @@ describe('DeviceCommander', () => {
     withoutIp.start(client);
     expect((await rejection(withoutIp.send('cab-3-lock', { action: 'unlock' }))).code).toBe('not-configured');
 
-    const withIp = devices.map((d) => (d.id === 'cab-3-lock' ? ({ ...d, transport: { ...d.transport, ip: '192.168.10.53' } } as Device) : d));
+    // `ip` is the office-schema field proposed in firmware-config/README.md.
+    const withIp = devices.map((d) => (d.id === 'cab-3-lock' ? ({ ...d, transport: { ...d.transport, ip: '192.168.10.53' } } as unknown as Device) : d));
     const fromSchema = new DeviceCommander({ devices: withIp });
     fromSchema.start(client);
     await fromSchema.send('cab-3-lock', { action: 'unlock' });

@@ -18,6 +18,16 @@ const LOCK: LockCommand = { action: 'lock' };
 const pulse = (seconds: number): LockCommand => ({ action: 'unlock', seconds });
 const m = (topic: string, payload: string): CommandMessage => ({ topic, payload, qos: 1, retain: false });
 
+/** The result, or undefined when esp-rfid refuses what it cannot do. */
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CommandError) return undefined;
+    throw err;
+  }
+}
+
 function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
@@ -121,12 +131,7 @@ describe('every command', () => {
     for (const target of targets) {
       const firmware: CommandFirmware = target.firmware;
       for (const c of [LOCK, UNLOCK, pulse(5)]) {
-        let messages: CommandMessage[] = [];
-        try {
-          messages = lockMessages(target, c);
-        } catch {
-          continue;
-        }
+        const messages = attempt(() => lockMessages(target, c)) ?? [];
         for (const msg of messages) {
           const result = codecFor(firmware).decode(msg.topic, Buffer.from(msg.payload), { topic: target.topic });
           expect(result).toEqual({ ok: true, reads: [] });

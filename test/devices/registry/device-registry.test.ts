@@ -20,6 +20,8 @@ function setup(policy: ConstructorParameters<typeof DeviceRegistry>[0]['policy']
   return { bus, clock, logger, emitted, rejected, registry };
 }
 
+type WithoutKey = DeviceEvent extends infer T ? (T extends unknown ? Omit<T, 'idempotencyKey'> : never) : never;
+
 let n = 0;
 const read = (deviceId: string, canonical: string, settle?: (o: IngestOutcome) => void, clock = new ManualClock()): BusEvents['device.event'] => ({
   event: { kind: 'badge', deviceId, idempotencyKey: `${deviceId}:${n++}`, credential: { canonical, raw: canonical, format: 'hex' } },
@@ -69,7 +71,7 @@ describe('device registry', () => {
 
   it('collapses repeated states and reports a silent heartbeating device offline once, and online when it returns', () => {
     const { emitted, registry, clock } = setup({ offlineAfterMs: 60_000 });
-    const ev = (event: Omit<DeviceEvent, 'idempotencyKey'>) => registry.read({ event: { ...event, idempotencyKey: `k${n++}` } as DeviceEvent, receivedAt: clock.now() });
+    const ev = (event: WithoutKey) => registry.read({ event: { ...event, idempotencyKey: `k${n++}` } as DeviceEvent, receivedAt: clock.now() });
     ev({ kind: 'availability', deviceId: 'esp-1', state: 'online' });
     ev({ kind: 'door', deviceId: 'esp-1', state: 'closed' });
     ev({ kind: 'door', deviceId: 'esp-1', state: 'closed' });

@@ -1,0 +1,81 @@
+/**
+ * Wires socket.io to the LiveStore. One socket for the whole app. A lost connection is shown at
+ * once and retried by itself (socket.io's backoff, capped at a few seconds, and immediately when
+ * the browser says the network is back); after each reconnection the store learns the log size,
+ * so missed entries are counted rather than silently skipped.
+ */
+import { io, type Socket } from 'socket.io-client';
+import { api } from '../api/endpoints';
+import type { AlertEmit, AnswerEmit, CustodyEmit, WriterEmit } from '../api/types';
+import type { LiveStore } from './live-store';
+
+export interface LiveConnection {
+  close(): void;
+}
+
+export function connectLive(store: LiveStore, options: { url?: string } = {}): LiveConnection {
+  const socket: Socket = io(options.url ?? '/', {
+    path: '/socket.io',
+    withCredentials: true,
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+    randomizationFactor: 0.3,
+    timeout: 5000,
+  });
+
+  let attempts = 0;
+  const resync = async () => {
+    try {
+      const health = await api.health();
+      store.resynced(health.log.size);
+      store.setWriter(health.writer.accepting ? { accepting: true, at: new Date().toISOString() } : { accepting: false, reason: health.writer.halted_reason ?? 'unknown', since: new Date().toISOString() });
+    } catch {
+      store.resynced(null);
+    }
+  };
+
+  socket.on('connect', () => {
+    attempts = 0;
+    store.setConnection('live');
+    void resync();
+  });
+  socket.on('disconnect', (reason) => {
+    store.setConnection(navigator.onLine === false ? 'offline' : 'reconnecting');
+    // The server closed us on purpose (restart, kick): socket.io leaves reconnecting to us.
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', () => {
+    if (!socket.active) socket.connect();
+    store.setConnection(navigator.onLine === false ? 'offline' : store.getState().everConnected ? 'reconnecting' : 'connecting', attempts);
+  });
+  socket.io.on('reconnect_attempt', (n) => {
+    attempts = n;
+    store.setConnection(navigator.onLine === false ? 'offline' : store.getState().everConnected ? 'reconnecting' : 'connecting', n);
+  });
+
+  socket.on('custody', (leaves: CustodyEmit) => store.addCustody(leaves));
+  socket.on('alert', (alert: AlertEmit) => store.addAlert(alert));
+  socket.on('answer', (answer: AnswerEmit) => store.addAnswer(answer));
+  socket.on('writer', (writer: WriterEmit) => store.setWriter(writer));
+
+  const onOffline = () => store.setConnection('offline');
+  const onOnline = () => {
+    if (socket.connected) store.setConnection('live');
+    else {
+      store.setConnection('reconnecting', attempts);
+      // Skip the rest of the backoff: the network just came back.
+      socket.disconnect().connect();
+    }
+  };
+  window.addEventListener('offline', onOffline);
+  window.addEventListener('online', onOnline);
+
+  return {
+    close() {
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
+      socket.close();
+    },
+  };
+}

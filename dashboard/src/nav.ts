@@ -1,0 +1,30 @@
+import type { Role } from './api/types';
+
+export interface NavItem {
+  path: string;
+  label: string;
+  /** Who sees it once sign-in exists (the local session is a manager). */
+  roles: readonly Role[];
+  /** 'coming': the page is a placeholder until its API exists. */
+  state: 'ready' | 'coming';
+}
+
+const STAFF: readonly Role[] = ['staff', 'manager', 'admin'];
+const MANAGERS: readonly Role[] = ['manager', 'admin'];
+
+export const NAV: readonly NavItem[] = [
+  { path: '/', label: 'Live activity', roles: STAFF, state: 'ready' },
+  { path: '/files', label: 'Files', roles: STAFF, state: 'ready' },
+  { path: '/cabinets', label: 'Cabinets', roles: MANAGERS, state: 'coming' },
+  { path: '/alerts', label: 'Alerts', roles: MANAGERS, state: 'ready' },
+  { path: '/visitors', label: 'Visitors', roles: ['reception', ...MANAGERS], state: 'coming' },
+  { path: '/shredding', label: 'Shredding', roles: MANAGERS, state: 'coming' },
+  { path: '/reports', label: 'Reports', roles: MANAGERS, state: 'coming' },
+  { path: '/system', label: 'Health and devices', roles: MANAGERS, state: 'ready' },
+  { path: '/admin', label: 'Administration', roles: ['admin', 'manager'], state: 'coming' },
+];
+
+/** The nav item a path belongs to: /files/SK-1 → Files. */
+export function navItemFor(pathname: string): NavItem | undefined {
+  return NAV.find((item) => (item.path === '/' ? pathname === '/' : pathname === item.path || pathname.startsWith(`${item.path}/`)));
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { Report } from '../../reports/report';
+import { toCsv } from '../../reports/report';
+import { toPdf } from '../../reports/pdf';
+import { cabinetAccessReport, custodyQuery, custodyReport, overdueReport, periodQuery, policyAcknowledgementReport } from '../../reports/definitions';
+import type { Services } from '../../services';
+import { defineRoute, type RouteDef } from '../route';
+
+const format = z.enum(['json', 'csv', 'pdf']).default('json');
+
+/**
+ * One route per report, each answering JSON, CSV or PDF. Viewing or exporting a report is itself
+ * a custody-log entry (who looked at what), with the files it covered when it is about files.
+ */
+function reportRoute<Q extends z.ZodObject>(
+  name: string,
+  summary: string,
+  query: Q,
+  build: (s: Services, q: z.infer<Q>) => Promise<Report & { records?: string[] }>,
+): RouteDef {
+  return defineRoute({
+    method: 'get',
+    path: `/api/v1/reports/${name}`,
+    summary: `${summary} (JSON, or CSV / PDF with format=csv|pdf)`,
+    tags: ['reports'],
+    access: { roles: ['manager', 'admin'] },
+    query: query.extend({ format }),
+    async handler(s, { query: q, res }) {
+      const { format: as, ...filters } = q as z.infer<Q> & { format: 'json' | 'csv' | 'pdf' };
+      const report = await build(s, filters as z.infer<Q>);
+      await s.writer.submit({
+        run: async (ctx) => {
+          const base = { type: 'report.viewed', actor: 'local-operator', report: name, format: as };
+          if (!report.records?.length) await ctx.append(base);
+          for (const record of report.records ?? []) await ctx.append({ ...base, record });
+        },
+      });
+      const file = `${name}-${s.clock.now().toISOString().slice(0, 10)}`;
+      if (as === 'csv') res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send(toCsv(report));
+      else if (as === 'pdf') res.type('application/pdf').attachment(`${file}.pdf`).send(await toPdf(report, `${report.title} · ${s.origin}`));
+      else res.json({ title: report.title, subtitle: report.subtitle, columns: report.columns, rows: report.rows });
+    },
+  });
+}
+
+export const reportRoutes = [
+  reportRoute('custody', 'Custody of a file or of a matter', custodyQuery, custodyReport),
+  reportRoute('cabinet-access', 'Access per cabinet over a period', periodQuery, cabinetAccessReport),
+  reportRoute('overdue', 'Files out past their due time', z.strictObject({}), (s) => overdueReport(s)),
+  reportRoute('policy-acknowledgements', 'Confidentiality policy acknowledgements', z.strictObject({}), (s) => policyAcknowledgementReport(s)),
+];
