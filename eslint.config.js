@@ -14,6 +14,13 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  // The dashboard runs in the browser (dashboard/scripts and vite.config.ts run in Node, as above).
+  {
+    files: ['dashboard/src/**'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', fetch: 'readonly', crypto: 'readonly', performance: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', URLSearchParams: 'readonly', AbortController: 'readonly', DOMException: 'readonly', Blob: 'readonly', atob: 'readonly', btoa: 'readonly', requestAnimationFrame: 'readonly', MediaStream: 'readonly', HTMLElement: 'readonly' },
+    },
+  },
   // The command line speaks to a person on a terminal: printing is its job.
   { files: ['server/cli/**', 'server/demo/demo-command.ts', 'test/**'], rules: { 'no-console': 'off' } },
 );

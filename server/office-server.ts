@@ -17,6 +17,7 @@ import { Directory } from './domain/directory';
 import { syncOffice } from './domain/office-sync';
 import { AlertRaiser } from './domain/alert-raiser';
 import { Correlator } from './workflows/correlator';
+import { startVisitors } from './visitors/visitors-module';
 import { CabinetWatch } from './workflows/cabinet-watch';
 import { FileWatch } from './workflows/file-watch';
 import { AlertEscalator } from './domain/alerts-service';
@@ -24,6 +25,8 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-brok
 import { createHttpApp } from './api/http-app';
 import { LiveSocket } from './api/live-socket';
 import { DeviceLayer } from '../devices/device-layer';
+import type { RegistryPolicy } from '../devices/registry/registry-rules';
+import { CommandDispatcher } from '../devices/commands/command-dispatcher';
 import { systemClock, type Clock } from './shared/clock';
 import type { Logger } from './shared/logger';
 import type { Services } from './services';
@@ -36,6 +39,8 @@ export interface OfficeServerOptions {
   checkpointIntervalMs?: number;
   /** Where the built dashboard lives; defaults to dashboard/dist. */
   dashboardDir?: string;
+  /** Device registry settings (debounce, flood limits); scripted tests shorten the debounce. */
+  devicePolicy?: Partial<RegistryPolicy>;
 }
 
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,7 +109,7 @@ export class OfficeServer {
         stops.push(() => broker!.close());
       }
       const mqttUrl = broker ? broker.url : env.mqtt.mode === 'external' ? env.mqtt.url : '';
-      const devices = new DeviceLayer({ bus, office, mqttUrl, logger, clock });
+      const devices = new DeviceLayer({ bus, office, mqttUrl, logger, clock, ...(options.devicePolicy ? { policy: options.devicePolicy } : {}) });
       const services: Services = {
         db,
         bus,
@@ -119,7 +124,9 @@ export class OfficeServer {
         brokerStatus: () => ({ ok: devices.brokerConnected(), mode: broker ? 'embedded' : 'external', url: redact(mqttUrl) }),
       };
 
-      const correlator = new Correlator({ office, directory });
+      const visitors = await startVisitors({ db, writer, bus, clock, logger, office, dataDir: env.dataDir, variables: process.env }, services);
+      stops.push(() => visitors.stop());
+      const correlator = new Correlator({ office, directory, visitors: visitors.reception });
       const ingest = new DeviceIngest({ bus, writer, directory, logger, correlator });
       ingest.start();
       stops.push(() => ingest.stop());
@@ -134,6 +141,11 @@ export class OfficeServer {
       stops.push(() => escalator.stop());
       await devices.start();
       stops.push(() => devices.stop());
+      if (mqttUrl) {
+        const commands = new CommandDispatcher({ url: mqttUrl, bus, devices: office.devices, logger, clock });
+        await commands.start();
+        stops.push(() => commands.stop());
+      }
 
       const app = createHttpApp(services, { version: VERSION, dashboardDir: options.dashboardDir ?? path.join(PROJECT_ROOT, 'dashboard/dist') });
       const server = http.createServer(app);

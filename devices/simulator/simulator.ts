@@ -128,7 +128,10 @@ export class Simulator {
     for (const device of this.serialDevices) this.visitSerial(device);
   }
 
-  /** One cabinet visit: a badge, the lock opening, the door open for a while, then shut and locked. */
+  /**
+   * One cabinet visit: a badge, the lock opening, the door open for a while (a file label scanned
+   * meanwhile, where the board has a scanner), then shut and locked.
+   */
   private visitBoard(board: SimulatedBoard): void {
     const badge = pickOne(this.options.badges);
     const has = (...roles: string[]) => roles.some((r) => board.roles.includes(r) || board.roles.includes('combo'));
@@ -136,12 +139,16 @@ export class Simulator {
       [0, { kind: 'badge', uidHex: badge }],
       [150, { kind: 'lock', state: 'unlocked' }],
       [600, { kind: 'door', state: 'open' }],
+      [2000, { kind: 'barcode', data: this.options.barcodes.length > 0 ? pickOne(this.options.barcodes) : '' }],
       [4000, { kind: 'door', state: 'closed' }],
       [4300, { kind: 'lock', state: 'locked' }],
     ];
-    const possible = script.filter(([, act]) =>
-      act.kind === 'badge' ? has('badge_reader') : act.kind === 'lock' ? has('lock') : has('door_sensor', 'lid'),
-    );
+    const possible = script.filter(([, act]) => {
+      if (act.kind === 'badge') return has('badge_reader');
+      if (act.kind === 'lock') return has('lock');
+      if (act.kind === 'barcode') return act.data !== '' && board.firmware === 'safekeep' && has('barcode_scanner');
+      return has('door_sensor', 'lid');
+    });
     for (const [delay, act] of possible) this.later(delay, () => this.publish(board, act));
   }
 

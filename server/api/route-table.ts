@@ -6,6 +6,8 @@ import { deviceRoutes } from './routes/devices';
 import { alertRoutes } from './routes/alerts';
 import { fileRoutes } from './routes/files';
 import { reportRoutes } from './routes/reports';
+import { disposalRoutes } from './routes/disposal';
+import { visitorRoutes } from './routes/visitors';
 
 /** Every HTTP route of the server. A route exists only if it is here, with its access rule. */
-export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes];
+export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes, ...disposalRoutes, ...visitorRoutes];

@@ -14,7 +14,7 @@ import { hashToken, isWellFormedToken, newSecretToken } from './secret-tokens';
  *   lunch is logged out;
  * - the kiosk: 5 minutes idle, 24 hours absolute. The kiosk sits in the public reception area, so
  *   a short idle time matters most there; its absolute limit is longer because it is a fixed
- *   device re-enrolled once a day by reception, not a person's browser. Operators can shorten both.
+ *   device that reception logs in once a day, not a person's browser. Operators can shorten both.
  *
  * Every write that is also an audited event (login, logout, revoking on password change) takes
  * the CustodyWriter's transaction, so the session and its custody-log entry commit together.

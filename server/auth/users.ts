@@ -1,7 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../shared/clock';
-import { isUserRole, isValidUsername, KIOSK_ROLE, normalizeUsername, type AccountKind, type UserRole } from './accounts';
+import { isUserRole, isValidUsername, KIOSK_ROLE, normalizeUsername, type UserRole } from './accounts';
 import { User } from './auth-models';
 import { newUserPseudonym } from './pseudonyms';
 import type { SessionStore } from './sessions';
@@ -37,7 +37,7 @@ export class UserStore {
         pseudonym: newUserPseudonym(),
         password_hash: input.passwordHash,
         role: input.kind === 'person' ? input.role : KIOSK_ROLE,
-        kind: input.kind as AccountKind,
+        kind: input.kind,
         password_changed_at: this.deps.clock.now(),
       },
       { transaction: options.transaction },

@@ -4,6 +4,8 @@ import { systemClock } from '../shared/clock';
 import { UsageError, type CliContext } from './context';
 import { toolBroker, untilSignal } from './devices-command';
 
+const PORT_SETTLE_MS = 1000;
+
 export interface SimulateOptions {
   /** Mean milliseconds between visits (between tours with --rounds). */
   interval?: string;
@@ -38,6 +40,9 @@ export async function simulateCommand(ctx: CliContext, opts: SimulateOptions): P
       console.log(`Simulating ${ctx.office.devices.length} devices of "${ctx.office.office.name}"; press Ctrl+C to stop.`);
       await untilSignal();
     } else {
+      // Serial transports look for a missing port every 250 ms: let them find the new terminals,
+      // or the first round's bytes land before anyone reads them.
+      if (ctx.office.devices.some((d) => d.transport.type === 'serial')) await new Promise((r) => setTimeout(r, PORT_SETTLE_MS));
       for (let round = 0; round < rounds; round++) {
         simulator.tour();
         await new Promise((r) => setTimeout(r, interval));

@@ -139,6 +139,8 @@ const mqttTransportSchema = z.strictObject({
     .max(200, 'must be at most 200 characters')
     .regex(/^[^#+\s\0]+$/, 'must be a plain topic without spaces or the wildcards + and #'),
   username: z.string().min(1).optional(),
+  /** The controller's IP address on the office network; esp-rfid only obeys commands naming it. */
+  ip: z.union([z.ipv4(), z.ipv6()]).optional(),
   /** Which door of a multi-door controller this entry stands for (esp-rfid's door name). */
   door: z.union([nameSchema, z.number().int().min(0)]).transform(String).optional(),
 });

@@ -1,4 +1,6 @@
-import { FileRecord } from '../db/models';
+import { createHash } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
+import { FileRecord, Person } from '../db/models';
 import { importCsv } from '../domain/csv-import';
 import type { CustodyWriter } from '../ingest/custody-writer';
 
@@ -48,5 +50,50 @@ export async function seedDemoOffice(writer: CustodyWriter): Promise<boolean> {
     const report = await importCsv(writer, kind, text, 'system:demo');
     if (!report.ok) throw new Error(`demo seed (${kind}) failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
   }
+  await seedAccess(writer);
   return true;
+}
+
+const POLICY_TEXT = 'Client files stay in the office unless checked out; confidential matters are discussed only with people on the matter.';
+
+/**
+ * Who may open what in the demo: everyone but reception opens every cabinet at any hour (a demo
+ * runs whenever someone tries it), version 1 of the confidentiality policy is acknowledged by all,
+ * and one associate is screened from one client, so the ethical-wall rules have something to do.
+ */
+async function seedAccess(writer: CustodyWriter): Promise<void> {
+  const people = await Person.findAll();
+  await writer.submit({
+    run: async (ctx) => {
+      const q = (sql: string, replacements: Record<string, unknown>) => FileRecord.sequelize!.query(sql, { replacements, transaction: ctx.transaction });
+      const now = ctx.now.toISOString();
+      await q('INSERT INTO access_groups (id, name, created_at, updated_at) VALUES (:id, :name, :now, :now)', { id: 'all-staff', name: 'All staff', now });
+      for (const cabinet of CABINETS) {
+        await q('INSERT INTO access_rules (id, group_id, cabinet_id, days) VALUES (:id, :g, :c, :days)', { id: uuidv7(), g: 'all-staff', c: cabinet, days: 'mon,tue,wed,thu,fri,sat,sun' });
+      }
+      await q('INSERT INTO policy_versions (version, title, text_sha256, effective_at) VALUES (1, :title, :hash, :now)', {
+        title: 'Confidentiality policy',
+        hash: createHash('sha256').update(POLICY_TEXT).digest('hex'),
+        now,
+      });
+      await ctx.append({ type: 'policy.published', version: 1, actor: 'system:demo' });
+      for (const person of people) {
+        await q('INSERT INTO policy_acknowledgements (id, person_id, version, acknowledged_at) VALUES (:id, :p, 1, :now)', { id: uuidv7(), p: person.id, now });
+        await ctx.append({ type: 'policy.acknowledged', version: 1, actor: person.pseudonym });
+        if (person.role === 'reception') continue;
+        await q('INSERT INTO access_group_members (group_id, person_id) VALUES (:g, :p)', { g: 'all-staff', p: person.id });
+      }
+      const screened = people.find((p) => p.email === DEMO_PEOPLE[5].email);
+      if (screened) {
+        await q('INSERT INTO ethical_walls (id, person_id, client, matter, reason, created_at) VALUES (:id, :p, :client, NULL, :reason, :now)', {
+          id: uuidv7(),
+          p: screened.id,
+          client: CLIENTS[3],
+          reason: 'Previously represented the opposing party',
+          now,
+        });
+        await ctx.append({ type: 'wall.placed', subject: screened.pseudonym, actor: 'system:demo' });
+      }
+    },
+  });
 }

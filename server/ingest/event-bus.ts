@@ -23,6 +23,8 @@ export interface BusEvents {
   'device.command': { deviceId: string; command: 'unlock' | 'lock' };
   /** A file somebody asked for is back: tell them. */
   'record.available': { recordId: string; personIds: string[] };
+  /** A visitor signed in: their host is told on the dashboard (ids only, never names). */
+  'visitor.arrived': { visitId: string; hostPersonId: string };
   /** Feedback for the person at a reader, scanner or kiosk. */
   'station.answer': { deviceId: string; ok: boolean; message: string };
 }

@@ -196,7 +196,7 @@ export function decideReceptionRead(read: ReceptionRead, device: string): Recept
     const visit = read.match.visit;
     if (!visit.onSite) return [{ kind: 'answer', ok: false, message: 'This badge is no longer valid' }];
     return [
-      { kind: 'fact', leaf: { type: 'visitor.signed_out', device, location: 'reception', actor: visit.actor, visit: visit.id, reason: 'badge_returned' } },
+      { kind: 'fact', leaf: { type: 'visitor.signed_out', device, location: 'reception', actor: visit.actor, subject: visit.actor, visit: visit.id, reason: 'badge_returned' } },
       { kind: 'sign_out', visitId: visit.id, reason: 'badge_returned', releaseCard: null },
       { kind: 'answer', ok: true, message: 'Signed out. Thank you for your visit' },
     ];
@@ -213,7 +213,19 @@ export function decideReceptionRead(read: ReceptionRead, device: string): Recept
     ];
   }
   return [
-    { kind: 'fact', leaf: { type: 'visitor.signed_out', device, location: 'reception', actor: card.visit.actor, visit: card.visit.id, reason: 'badge_returned', card: card.id } },
+    {
+      kind: 'fact',
+      leaf: {
+        type: 'visitor.signed_out',
+        device,
+        location: 'reception',
+        actor: card.visit.actor,
+        subject: card.visit.actor,
+        visit: card.visit.id,
+        reason: 'badge_returned',
+        card: card.id,
+      },
+    },
     { kind: 'sign_out', visitId: card.visit.id, reason: 'badge_returned', releaseCard: card.id },
     { kind: 'answer', ok: true, message: 'Signed out. Thank you for your visit' },
   ];

@@ -80,7 +80,7 @@ export function partiesOfMatters(rows: readonly { id: string; client: string; ma
   const out: MatterParty[] = [];
   for (const row of rows) {
     out.push({ id: `${row.id}#client`, client: row.client, matter: row.matter, partyName: row.client, role: 'client' });
-    let parsed: unknown = [];
+    let parsed: unknown;
     try {
       parsed = row.parties ? JSON.parse(row.parties) : [];
     } catch {

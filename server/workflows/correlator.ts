@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { OfficeConfig } from '../config/office-schema';
 import { FileRecord } from '../db/models';
-import type { DeviceEvent } from '../ingest/device-event';
+import type { Credential, DeviceEvent } from '../ingest/device-event';
 import type { WriteContext } from '../ingest/custody-writer';
 import type { Directory } from '../domain/directory';
 import { writeAlert } from '../domain/alert-raiser';
@@ -13,6 +13,7 @@ import { SnapshotReader } from './snapshot';
 import { BinCorrelation } from '../disposal/bin-correlation';
 import { dueAtFor } from './file-watch-rules';
 import { fulfilRequests } from '../domain/file-requests';
+import type { ReceptionHook } from '../visitors/reception';
 
 /** What must happen once the transaction has committed: never before. */
 export interface AfterCommit {
@@ -43,12 +44,21 @@ export class Correlator {
   /** Shred bins (reader, scanner, lid): their decisions live in server/disposal. */
   private readonly bins: BinCorrelation;
 
-  constructor(private readonly deps: { office: OfficeConfig; directory: Directory }) {
+  /** Reception's reader and scanner: visitors handing back their badge (server/visitors). */
+  private readonly receptionDevices = new Set<string>();
+
+  constructor(private readonly deps: { office: OfficeConfig; directory: Directory; visitors?: ReceptionHook }) {
     for (const cabinet of deps.office.cabinets) {
       for (const d of [cabinet.reader, cabinet.scanner, cabinet.door]) if (d) this.places.set(d, { kind: 'cabinet', cabinet });
     }
     for (const desk of deps.office.desks) for (const d of [desk.reader, desk.scanner]) if (d) this.places.set(d, { kind: 'desk', desk });
     this.bins = new BinCorrelation(deps.office);
+    for (const d of [deps.office.reception?.reader, deps.office.reception?.scanner]) if (d) this.receptionDevices.add(d);
+  }
+
+  /** For the cabinet rule: a visitor's loaner card is a visitor badge, never a key. */
+  async isVisitorCredential(ctx: WriteContext, credential: Credential): Promise<boolean> {
+    return this.deps.visitors ? this.deps.visitors.isVisitorCredential(credential, ctx.transaction) : false;
   }
 
   /** Cabinets whose door is open now, and since when (for the held-open check). */
@@ -65,6 +75,7 @@ export class Correlator {
       return after;
     }
     if (!place) {
+      if (this.deps.visitors && this.receptionDevices.has(event.deviceId)) return this.deps.visitors.atReception(ctx, event, evidenceId, actor);
       if (this.bins.handles(event.deviceId)) await this.bins.correlate(ctx, event, actor, (outcomes) => this.apply(ctx, outcomes, event.deviceId, evidenceId, after));
       return after;
     }

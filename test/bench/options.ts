@@ -5,6 +5,8 @@ export interface BenchOptions {
   boards: number;
   /** Events in the throughput flood. */
   events: number;
+  /** The flood stops publishing after this long (at the next whole round of visits) even if short of `events`. */
+  floodMaxSeconds: number;
   /** Most publishes not yet acknowledged by the server (application-level ack) during the flood. */
   window: number;
   /** Steady rate and duration of the latency phase. */
@@ -17,6 +19,10 @@ export interface BenchOptions {
   growBelow: number;
   /** Rows for the raw SQLite baseline (1,000 per transaction). */
   baselineRows: number;
+  /** Reads emitted straight onto the bus, without MQTT (diagnostics.ts); 0 skips it. */
+  directEvents: number;
+  /** Sequential one-read commits timed on the idle writer. */
+  singleCommits: number;
   /** Minimum time per decoder in the decoder throughput run; 0 skips it. */
   decoderMs: number;
   /** The server's checkpoint interval; 0 keeps the server's default (what `safekeep serve` does). */
@@ -29,6 +35,7 @@ const DEFAULTS: BenchOptions = {
   json: false,
   boards: 200,
   events: 50_000,
+  floodMaxSeconds: 45,
   window: 2_000,
   rate: 1_000,
   steadySeconds: 10,
@@ -36,6 +43,8 @@ const DEFAULTS: BenchOptions = {
   verifyLeaves: 300_000,
   growBelow: 100_000,
   baselineRows: 100_000,
+  directEvents: 10_000,
+  singleCommits: 200,
   decoderMs: 300,
   checkpointMs: 0,
   timeoutSeconds: 240,
@@ -44,6 +53,7 @@ const DEFAULTS: BenchOptions = {
 const NUMERIC: Record<string, keyof BenchOptions> = {
   '--boards': 'boards',
   '--events': 'events',
+  '--flood-max-seconds': 'floodMaxSeconds',
   '--window': 'window',
   '--rate': 'rate',
   '--steady-seconds': 'steadySeconds',
@@ -51,6 +61,8 @@ const NUMERIC: Record<string, keyof BenchOptions> = {
   '--verify-leaves': 'verifyLeaves',
   '--grow-below': 'growBelow',
   '--baseline-rows': 'baselineRows',
+  '--direct-events': 'directEvents',
+  '--single-commits': 'singleCommits',
   '--decoder-ms': 'decoderMs',
   '--checkpoint-ms': 'checkpointMs',
   '--timeout': 'timeoutSeconds',

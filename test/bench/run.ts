@@ -2,37 +2,45 @@
  * `npm run bench [-- --json] [--events N] ...`: Safekeep's performance figures, measured on the
  * real pipeline in one run (options.ts lists every knob; nothing touches ./data).
  *
- * 1. events_per_s: the demo office runs as `safekeep serve` does (SQLite WAL + synchronous=FULL,
- *    embedded aedes broker, socket.io, default checkpoints) in a temp dir. A load worker thread,
- *    on the other core, plays the Safekeep-firmware board safekeep/cab-4 (MQTT QoS 1 over TCP,
- *    distinct seqs, badge/unlock/open/close/lock cycles) and a dashboard (socket.io client). It
- *    floods N reads keeping at most `window` un-acked (the server's acks on safekeep/cab-4/ack
- *    pace it); rate = N / (first publish -> last socket receipt). Lost, duplicated and reordered
- *    reads are counted by matching every leaf back to its read (load/reads.ts explains how).
+ * 1. events_per_s: an office runs as `safekeep serve` runs it (SQLite WAL + synchronous=FULL,
+ *    embedded aedes broker, device registry, workflows, socket.io, default checkpoints) in a temp
+ *    dir: the demo office plus 200 cabinets whose boards run Safekeep's firmware, staff enrolled
+ *    (office-config.ts, enroll.ts). A load worker thread, on the other core, plays the boards
+ *    (one MQTT client each, QoS 1 over TCP, distinct seqs, badge/unlock/open/close/lock visits)
+ *    and a dashboard (socket.io client). It floods N reads keeping at most `window` un-acked (the
+ *    server's acks on safekeep/<board>/ack pace it); rate = N / (first publish -> last socket
+ *    receipt). Many boards, because the device registry caps each device at 50 reads/s. Lost,
+ *    duplicated and reordered reads are counted by matching every leaf to its read (load/reads.ts).
  * 2. p50/p99_ms_at_1000: publish -> socket receipt at a steady 1,000 reads/s for 10 s, from a
- *    timer that publishes what is due at each tick.
+ *    timer that publishes what is due at each tick (load/load-worker.ts).
  * 3. verify_leaves_per_s: the log is grown through the server's CustodyWriter to ~300k leaves
  *    (if under 100k), checkpointed, the server stopped, then verifyLog runs as `safekeep log verify`.
  * 4. baseline_rows_per_s: raw durable batched inserts through sqlite3 in a separate temp database
  *    (baseline.ts); ratio = events_per_s / baseline_rows_per_s, where each event writes 2 rows.
  * 5. decoders: reads/s per device decoder from devices/decoders/bench.ts, when it is there.
- * Progress goes to stderr; stdout gets the table, or with --json one JSON object on its last line.
+ * Diagnostics place a missed target: per-phase commits, event-loop use and every SQL statement
+ * (server-monitor.ts), the same reads without MQTT, one-read commit latency, the writer alone
+ * (diagnostics.ts). Progress goes to stderr; stdout gets the table, or with --json one JSON
+ * object on its last line. Server logs stay silent unless SAFEKEEP_BENCH_LOG=<level> (stderr).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
 import { measureBaseline } from './baseline';
 import { measureDecoders, type DecoderFigures } from './decoders';
+import { commitLatency, ingestDirect, type IngestDirectResult } from './diagnostics';
 import { runLoad } from './load/host';
 import { removeTempDirs, startBenchOffice, type BenchOffice } from './office';
 import { parseOptions, type BenchOptions } from './options';
-import { toJson, toTable, type BenchFigures } from './report';
+import { toJson, type BenchFigures } from './report';
+import { toTable } from './report-table';
 import { ServerMonitor } from './server-monitor';
 import { growLog, verifyStoredLog, type GrowResult } from './verify-bench';
 
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
 async function bench(options: BenchOptions, started: number): Promise<BenchFigures> {
+  const loadBefore = os.loadavg()[0]!;
   let decoders: DecoderFigures = { available: false, reason: 'skipped (--decoder-ms 0)' };
   if (options.decoderMs > 0) {
     progress('decoders');
@@ -48,11 +56,33 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
     const { services } = office.server;
     const monitor = new ServerMonitor(services.bus, services.db.sequelize);
     const load = await runLoad(
-      { mqttUrl: office.mqttUrl, socketUrl: office.server.url, boards: options.boards, events: options.events, window: options.window, rate: options.rate, steadySeconds: options.steadySeconds, tickMs: options.tickMs },
+      {
+        mqttUrl: office.mqttUrl,
+        socketUrl: office.server.url,
+        boards: options.boards,
+        events: options.events,
+        floodMaxSeconds: options.floodMaxSeconds,
+        window: options.window,
+        rate: options.rate,
+        steadySeconds: options.steadySeconds,
+        tickMs: options.tickMs,
+      },
       { progress, phase: (name, state) => (state === 'start' ? monitor.start(name) : monitor.end()) },
       options.timeoutSeconds * 1000,
     );
+
+    let direct: IngestDirectResult | null = null;
+    if (options.directEvents > 0) {
+      progress(`diagnostics: ${options.directEvents} reads straight onto the bus, without MQTT`);
+      const cycle = 5 * options.boards;
+      const fromRead = Math.ceil(load.readsUsed / cycle) * cycle;
+      monitor.start('direct');
+      direct = await ingestDirect(services, { boards: options.boards, fromRead, events: options.directEvents, window: options.window, maxSeconds: 20 });
+      monitor.end();
+    }
     monitor.stop();
+    progress(`diagnostics: ${options.singleCommits} one-read commits, one after the other`);
+    const singleCommitMs = await commitLatency(services, options.singleCommits);
 
     let grow: GrowResult = { added: 0, seconds: 0, writerEventsPerS: 0, checkpointMs: 0 };
     if (services.writer.size < options.growBelow) {
@@ -67,11 +97,14 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
     return {
       load,
       phases: monitor.phases,
+      direct,
+      singleCommitMs,
       grow,
       verify,
       baseline,
       decoders,
-      machine: { cores: os.availableParallelism(), node: process.version, sqlite: sqlite3.VERSION },
+      machine: { cores: os.availableParallelism(), node: process.version, sqlite: sqlite3.VERSION, loadBefore, loadAfter: os.loadavg()[0]! },
+      config: { boards: options.boards, window: options.window, rate: options.rate, steadySeconds: options.steadySeconds },
       totalSeconds: (performance.now() - started) / 1000,
     };
   } finally {

@@ -50,7 +50,8 @@ export async function growLog(services: Services, target: number, progress: (tex
   return { added, seconds, writerEventsPerS: added > 0 ? added / seconds : 0, checkpointMs: performance.now() - cp };
 }
 
-function submitRead(services: Services, boot: string, seq: number): Promise<unknown> {
+/** A raw door or lock read, as DeviceIngest submits it (no correlation: locks have none). */
+export function submitRead(services: Services, boot: string, seq: number): Promise<unknown> {
   const [kind, state] = STATES[seq % STATES.length]!;
   const deviceId = kind === 'door' ? 'cab-4-door' : 'cab-4-lock';
   const idempotencyKey = `${deviceId}:${boot}:${seq}`;

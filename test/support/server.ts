@@ -1,4 +1,4 @@
-import { OfficeServer } from '../../server/office-server';
+import { OfficeServer, type OfficeServerOptions } from '../../server/office-server';
 import { silentLogger } from '../../server/shared/logger';
 import { freshDatabase, type TestDialect } from './databases';
 import { demoOffice, testEnv } from './office';
@@ -12,7 +12,7 @@ export interface ServerFixture {
 }
 
 /** A whole running office on ephemeral ports: HTTP, socket.io, broker (embedded unless given). */
-export async function startTestServer(options: { dialect?: TestDialect; mqttUrl?: string; checkpointIntervalMs?: number } = {}): Promise<ServerFixture> {
+export async function startTestServer(options: { dialect?: TestDialect; mqttUrl?: string; checkpointIntervalMs?: number; dashboardDir?: string } = {}): Promise<ServerFixture> {
   const db = await freshDatabase(options.dialect ?? 'sqlite');
   const env = testEnv({ dataDir: db.dataDir, databaseUrl: db.url, ...(options.mqttUrl ? { mqttUrl: options.mqttUrl } : {}) });
   const server = await OfficeServer.start({
@@ -20,6 +20,8 @@ export async function startTestServer(options: { dialect?: TestDialect; mqttUrl?
     office: demoOffice(),
     logger: silentLogger,
     checkpointIntervalMs: options.checkpointIntervalMs ?? 60_000,
+    ...(options.devicePolicy ? { devicePolicy: options.devicePolicy } : {}),
+    ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
   });
   return {
     server,

@@ -10,6 +10,7 @@ describe('a cabinet visit, end to end', () => {
   let f: ServerFixture;
   let board: MqttClient;
   const commands: { deviceId: string; command: string }[] = [];
+  const lockMessages: { cmd: string; retained: boolean }[] = [];
   let seq = 0;
   const boot = `e2e${Date.now().toString(36)}`;
 
@@ -21,7 +22,8 @@ describe('a cabinet visit, end to end', () => {
   };
 
   beforeAll(async () => {
-    f = await startTestServer();
+    // A scripted visit badges the same card within seconds: the real 3 s debounce would fold those reads.
+    f = await startTestServer({ devicePolicy: { debounceMs: 0 } });
     const { writer, db } = f.server.services;
     const people = 'name,email,role\nAda Staff,ada@example.com,staff\nBob Nobody,bob@example.com,staff\n';
     const badges = 'person_email,badge,format\nada@example.com,AABBCC01,hex\nbob@example.com,AABBCC02,hex\n';
@@ -36,6 +38,10 @@ describe('a cabinet visit, end to end', () => {
     await db.sequelize.query(`INSERT INTO access_rules (id, group_id, cabinet_id, days) VALUES ('r1', 'g1', 'cab-4', 'mon,tue,wed,thu,fri,sat,sun')`);
     f.server.services.bus.on('device.command', (c) => commands.push(c));
     board = await mqtt.connectAsync(f.mqttUrl, { clientId: `cab-4-board-${boot}` });
+    await board.subscribeAsync('safekeep/cab-4/command', { qos: 1 });
+    board.on('message', (topic, payload, packet) => {
+      if (topic === 'safekeep/cab-4/command') lockMessages.push({ ...(JSON.parse(payload.toString()) as { cmd: string }), retained: packet.retain });
+    });
   });
   afterAll(async () => {
     await board?.endAsync();
@@ -52,6 +58,9 @@ describe('a cabinet visit, end to end', () => {
   it('opens for an authorized badge, checks a scanned file out to her, and locks when the door closes', async () => {
     await read({ kind: 'badge', uid: 'AABBCC01', format: 'hex' });
     expect(commands).toEqual([{ deviceId: 'cab-4-lock', command: 'unlock' }]);
+    // The board itself receives the unlock, never as a retained message.
+    for (let i = 0; i < 100 && lockMessages.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(lockMessages[0]).toMatchObject({ cmd: 'unlock', retained: false });
     await read({ kind: 'door', state: 'open' });
     await read({ kind: 'barcode', data: 'SK-700001' });
     const file = await FileRecord.findOne({ where: { barcode: 'SK-700001' } });

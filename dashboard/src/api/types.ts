@@ -18,7 +18,9 @@ export type { LeafEvent, CustodyBundle, RecordStatus, Role };
 /** What a value looks like after JSON.stringify on the server and JSON.parse here. */
 export type Jsonified<T> = T extends Date
   ? string
-  : T extends Uint8Array
+  : T extends string | number | boolean | null | undefined
+    ? T
+    : T extends Uint8Array
     ? never
     : T extends (infer U)[]
       ? Jsonified<U>[]

@@ -27,6 +27,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Most publishes in one synchronous run during the flood, so acks and receipts get a turn. */
 const FILL_CHUNK = 250;
+/** The flood gives up publishing after this long without a single ack. */
+const STUCK_MS = 10_000;
 /** Boards connecting at once. */
 const CONNECT_PARALLEL = 25;
 
@@ -80,12 +82,16 @@ function publisher(clients: MqttClient[], tracker: Tracker): (g: number) => void
 
 /** As fast as the window allows: at most `window` reads published and not yet acked by the server. */
 async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) => void): Promise<FloodResult> {
-  const n = config.events;
   const elu = performance.eventLoopUtilization();
   const { duplicated, reordered } = tracker;
   let published = 0;
   let scheduled = false;
-  const room = () => published < n && published - tracker.ackCount < config.window;
+  const started = now();
+  // A pipeline far below target would take minutes for all N: publishing stops at the deadline.
+  const deadline = started + config.floodMaxSeconds * 1000;
+  // It stops only where every board has finished a visit (badge, unlock, open, close, lock).
+  const cycle = 5 * config.boards;
+  const room = () => published < config.events && published - tracker.ackCount < config.window && (now() < deadline || published % cycle !== 0);
   const fill = () => {
     scheduled = false;
     for (let burst = 0; burst < FILL_CHUNK && room(); burst++) publish(published++);
@@ -99,8 +105,22 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) 
   tracker.onAck = () => {
     if (room()) schedule();
   };
-  const started = now();
   fill();
+  await new Promise<void>((resolve) => {
+    // Reads the server refuses (the registry's flood control) are never acked: without acks for
+    // this long the window is stuck, and publishing ends there.
+    let acks = tracker.ackCount;
+    let lastAck = now();
+    const check = () => {
+      if (tracker.ackCount !== acks) [acks, lastAck] = [tracker.ackCount, now()];
+      const done = published === config.events || (now() >= deadline && published % cycle === 0) || now() - lastAck > STUCK_MS;
+      if (done) resolve();
+      else setTimeout(check, 50);
+    };
+    check();
+  });
+  const n = published;
+  if (n < config.events) progress(`flood stopped after ${config.floodMaxSeconds} s with ${n} of ${config.events} reads published`);
   await tracker.drain(0, n);
   tracker.onAck = () => undefined;
   const receipts = Float64Array.from(tracker.received.subarray(0, n)).filter(Number.isFinite).sort();
@@ -118,8 +138,7 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) 
 }
 
 /** A steady rate from a timer: each tick publishes whatever is due by then, in one small burst. */
-async function steady(config: LoadConfig, tracker: Tracker, publish: (g: number) => void): Promise<SteadyResult> {
-  const from = config.events;
+async function steady(config: LoadConfig, tracker: Tracker, publish: (g: number) => void, from: number): Promise<SteadyResult> {
   const total = Math.round(config.rate * config.steadySeconds);
   const elu = performance.eventLoopUtilization();
   const { duplicated, reordered } = tracker;
@@ -165,10 +184,11 @@ async function main(config: LoadConfig): Promise<LoadResult> {
     // Past every device's flood window, so the steady phase starts from quiet devices.
     await sleep(1500);
     progress(`steady: ${config.rate} reads/s for ${config.steadySeconds} s`);
+    // Steady reads continue right after the flood's, so every board's seqs stay gapless.
     post({ type: 'phase', name: 'steady', state: 'start' });
-    const steadyResult = await steady(config, tracker, publish);
+    const steadyResult = await steady(config, tracker, publish, floodResult.published);
     post({ type: 'phase', name: 'steady', state: 'end' });
-    return { flood: floodResult, steady: steadyResult };
+    return { flood: floodResult, steady: steadyResult, readsUsed: floodResult.published + steadyResult.published };
   } finally {
     socket.close();
     await Promise.all(clients.map((c) => c.endAsync()));

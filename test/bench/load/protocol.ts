@@ -6,6 +6,8 @@ export interface LoadConfig {
   /** Cabinet boards (MQTT clients) the reads are dealt over. */
   boards: number;
   events: number;
+  /** The flood stops publishing after this long even if fewer than `events` were published. */
+  floodMaxSeconds: number;
   window: number;
   rate: number;
   steadySeconds: number;
@@ -63,6 +65,8 @@ export interface SteadyResult extends Delivery {
 export interface LoadResult {
   flood: FloodResult;
   steady: SteadyResult;
+  /** Reads numbered so far: later phases continue from here. */
+  readsUsed: number;
 }
 
 export type WorkerMessage =
