@@ -119,8 +119,11 @@ export class SerialPtys {
     child.removeAllListeners('exit');
     child.removeAllListeners('error');
     child.on('error', () => undefined);
-    child.on('exit', () => {
-      if (this.pairs.get(devicePath) === pair) this.log.warn({ path: devicePath }, 'socat exited');
+    child.on('exit', (code, signal) => {
+      if (this.pairs.get(devicePath) !== pair) return;
+      // Ctrl+C reaches socat too (same process group): ending by a signal is no fault.
+      if (signal) this.log.info({ path: devicePath, signal }, 'socat ended');
+      else this.log.warn({ path: devicePath, code }, 'socat exited: this simulated device is gone');
     });
     // O_NOCTTY: a terminal opened by a process without one would otherwise become its controlling tty.
     pair.writer = await open(simPath, fsConstants.O_WRONLY | fsConstants.O_NOCTTY | fsConstants.O_NONBLOCK);

@@ -6,8 +6,9 @@ import { deviceRoutes } from './routes/devices';
 import { alertRoutes } from './routes/alerts';
 import { fileRoutes } from './routes/files';
 import { reportRoutes } from './routes/reports';
+import { adminRoutes } from './routes/admin';
 import { disposalRoutes } from './routes/disposal';
 import { visitorRoutes } from './routes/visitors';
 
 /** Every HTTP route of the server. A route exists only if it is here, with its access rule. */
-export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes, ...disposalRoutes, ...visitorRoutes];
+export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes, ...adminRoutes, ...disposalRoutes, ...visitorRoutes];

@@ -508,9 +508,11 @@ export function defineVisitorModels(sequelize: Sequelize): void {
   const plain = (tableName: string) => ({ sequelize, tableName, underscored: true, timestamps: false });
   const date = (allowNull = true) => ({ type: DataTypes.DATE, allowNull });
   const blob = (allowNull = true) => ({ type: DataTypes.BLOB, allowNull });
+  // A fresh object per model: Sequelize writes the column name into an attribute's definition.
+  const pk = () => ({ type: DataTypes.STRING(64), primaryKey: true });
   Visitor.init(
     {
-      id: text64,
+      id: pk(),
       pseudonym: str(40),
       personal_data: blob(),
       company: str(200, true),
@@ -526,12 +528,12 @@ export function defineVisitorModels(sequelize: Sequelize): void {
     stamped('visitors'),
   );
   VisitorKey.init(
-    { visitor_id: text64, wrapped_key: blob(false), master_key_id: str(32), created_at: date(false) },
+    { visitor_id: pk(), wrapped_key: blob(false), master_key_id: str(32), created_at: date(false) },
     plain('visitor_keys'),
   );
   Visit.init(
     {
-      id: text64,
+      id: pk(),
       visitor_id: str(64),
       host_person_id: str(64, true),
       company: str(200, true),
@@ -566,7 +568,7 @@ export function defineVisitorModels(sequelize: Sequelize): void {
   );
   NdaAcceptance.init(
     {
-      id: text64,
+      id: pk(),
       visitor_id: str(64),
       visit_id: str(64),
       version: { type: DataTypes.INTEGER, allowNull: false },
@@ -580,7 +582,7 @@ export function defineVisitorModels(sequelize: Sequelize): void {
   );
   LoanerCard.init(
     {
-      id: text64,
+      id: pk(),
       canonical: str(40),
       available: { type: DataTypes.BOOLEAN, defaultValue: true },
       assigned_visit_id: str(64, true),
@@ -589,5 +591,5 @@ export function defineVisitorModels(sequelize: Sequelize): void {
     },
     stamped('loaner_cards'),
   );
-  WatchListEntry.init({ id: text64, sealed: blob(false), created_at: date(false) }, plain('watch_list'));
+  WatchListEntry.init({ id: pk(), sealed: blob(false), created_at: date(false) }, plain('watch_list'));
 }

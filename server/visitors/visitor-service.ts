@@ -411,7 +411,7 @@ export class VisitorService {
         company,
         status: 'on_site' as const,
         escort_required: escortRequired,
-        token_hash: null,
+        // The pre-registration token's hash stays: once the visit is on site it only ever answers "already used".
         badge_token_hash: badgeToken ? hashVisitToken(badgeToken) : null,
         badge_kind: input.badge.kind,
         loaner_card_id: card?.id ?? null,

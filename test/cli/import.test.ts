@@ -6,7 +6,7 @@ import { runCli } from '../support/cli';
 import { DEMO_OFFICE_FILE } from '../support/office';
 
 /** `npx safekeep import`: all rows or none, with a report naming each bad row and field. */
-describe('safekeep import', () => {
+describe('safekeep import', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
   const file = (name: string, text: string) => {

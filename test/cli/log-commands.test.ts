@@ -14,7 +14,7 @@ function sql(file: string, statements: string): Promise<void> {
 }
 
 /** The log commands of issue 2, run as an installer or auditor would run them. */
-describe('safekeep log', () => {
+describe('safekeep log', { timeout: 120_000 }, () => {
   let dir: string;
   let env: Record<string, string>;
 

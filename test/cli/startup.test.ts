@@ -6,7 +6,7 @@ import { runCli } from '../support/cli';
 import { DEMO_OFFICE_FILE } from '../support/office';
 
 /** Bad configuration is named, and the process exits before it touches any data. */
-describe('start-up validation', () => {
+describe('start-up validation', { timeout: 120_000 }, () => {
   const fresh = () => mkdtempSync(path.join(tmpdir(), 'safekeep-start-'));
 
   it('names a bad environment variable and exits non-zero without creating data', async () => {

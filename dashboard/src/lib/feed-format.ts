@@ -100,6 +100,7 @@ export function describeEvent(event: LeafEvent, names: Names = {}): FeedLine {
   const type = event.type;
   const place = (id: string | undefined) => (id ? (names.place?.(id) ?? id) : undefined);
   const at = (id: string | undefined) => (id ? ` at ${place(id)}` : '');
+  const cabinet = (id: string | undefined) => (id ? (names.place?.(id) ?? `Cabinet ${id}`) : 'A cabinet');
   const loc = str(event.location);
   const actor = str(event.actor);
   const who = actorLabel(actor);
@@ -140,13 +141,13 @@ export function describeEvent(event: LeafEvent, names: Names = {}): FeedLine {
       return { text: `Access refused${actor ? ` to ${who}` : ''}${at(loc)}${why}${recordId ? ` (${fileLower})` : ''}`, tone: severe ? 'danger' : 'warn', category: 'access' };
     }
     case 'cabinet.opened':
-      return { text: `${capitalize(place(loc) ?? 'A cabinet')} opened${actor ? ` by ${who}` : ''}`, tone: 'neutral', category: 'cabinets' };
+      return { text: `${cabinet(loc)} opened${actor ? ` by ${who}` : ''}`, tone: 'neutral', category: 'cabinets' };
     case 'cabinet.closed':
-      return { text: `${capitalize(place(loc) ?? 'A cabinet')} closed`, tone: 'neutral', category: 'cabinets' };
+      return { text: `${cabinet(loc)} closed`, tone: 'neutral', category: 'cabinets' };
     case 'cabinet.forced_open':
-      return { text: `${capitalize(place(loc) ?? 'A cabinet')} was opened without a badge`, tone: 'danger', category: 'cabinets' };
+      return { text: `${cabinet(loc)} was opened without a badge`, tone: 'danger', category: 'cabinets' };
     case 'cabinet.held_open':
-      return { text: `${capitalize(place(loc) ?? 'A cabinet')} has been left open`, tone: 'warn', category: 'cabinets' };
+      return { text: `${cabinet(loc)} has been left open`, tone: 'warn', category: 'cabinets' };
     case 'alert.raised': {
       const severity = str(event.severity) ?? 'warning';
       const what = alertTypeLabel(reason ?? 'alert');

@@ -34,6 +34,8 @@ export interface Delivery {
   reordered: number;
   /** Application-level acks (safekeep/<board>/ack) received for the phase's reads. */
   acked: number;
+  /** Never acked: refused (e.g. the registry's flood control) or lost; a real device would resend them. */
+  notAcked: number;
   /** Acked but never logged: the device registry took them for repeats (debounce, state collapse). */
   ackedWithoutLeaf: number;
   /** Share of the worker's event loop that was busy: near 1 means the load generator limited the phase. */

@@ -74,6 +74,7 @@ export class Tracker {
       duplicated: this.duplicated - duplicatedBefore,
       reordered: this.reordered - reorderedBefore,
       acked,
+      notAcked: to - from - acked,
       ackedWithoutLeaf,
       workerElu: performance.eventLoopUtilization(elu).utilization,
     };

@@ -1,0 +1,59 @@
+import net from 'node:net';
+
+/**
+ * A TCP proxy in front of the test server, so a test can cut the browser's connections the way a
+ * network failure would (sockets reset, new connections refused) and then let them through again.
+ */
+export interface TcpProxy {
+  url: string;
+  /** Resets every open connection and refuses new ones until resume(). */
+  drop(): Promise<void>;
+  resume(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTcpProxy(target: string): Promise<TcpProxy> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | null = null;
+  let listenPort = 0;
+
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const s = net.createServer((client) => {
+        const upstream = net.connect(Number(port), hostname);
+        sockets.add(client).add(upstream);
+        const forget = () => {
+          sockets.delete(client);
+          sockets.delete(upstream);
+          client.destroy();
+          upstream.destroy();
+        };
+        client.on('error', forget).on('close', forget);
+        upstream.on('error', forget).on('close', forget);
+        client.pipe(upstream).pipe(client);
+      });
+      s.once('error', reject);
+      s.listen(listenPort, '127.0.0.1', () => {
+        listenPort = (s.address() as net.AddressInfo).port;
+        server = s;
+        resolve();
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.resetAndDestroy();
+      sockets.clear();
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server = null;
+    });
+
+  await listen();
+  return {
+    url: `http://127.0.0.1:${listenPort}`,
+    drop: stop,
+    resume: listen,
+    close: stop,
+  };
+}
