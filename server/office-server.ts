@@ -30,6 +30,7 @@ import { CommandDispatcher } from '../devices/commands/command-dispatcher';
 import { systemClock, type Clock } from './shared/clock';
 import type { Logger } from './shared/logger';
 import type { Services } from './services';
+import { createAuthServices } from './auth/auth-services';
 
 export interface OfficeServerOptions {
   env: EnvConfig;
@@ -110,6 +111,9 @@ export class OfficeServer {
       }
       const mqttUrl = broker ? broker.url : env.mqtt.mode === 'external' ? env.mqtt.url : '';
       const devices = new DeviceLayer({ bus, office, mqttUrl, logger, clock, ...(options.devicePolicy ? { policy: options.devicePolicy } : {}) });
+      const auth = await createAuthServices({ db, writer, clock, logger, dataDir: env.dataDir });
+      let origins: ReadonlySet<string> = new Set();
+      let live: LiveSocket | null = null;
       const services: Services = {
         db,
         bus,
@@ -122,7 +126,13 @@ export class OfficeServer {
         clock,
         logger,
         brokerStatus: () => ({ ok: devices.brokerConnected(), mode: broker ? 'embedded' : 'external', url: redact(mqttUrl) }),
+        auth,
+        allowedOrigins: () => origins,
+        disconnectUser: (userId) => live?.disconnectUser(userId),
       };
+      const sessionSweep = setInterval(() => void auth.sessions.purgeExpired().catch(() => undefined), 10 * 60_000);
+      sessionSweep.unref();
+      stops.push(() => clearInterval(sessionSweep));
 
       const visitors = await startVisitors({ db, writer, bus, clock, logger, office, dataDir: env.dataDir, variables: process.env }, services);
       stops.push(() => visitors.stop());
@@ -149,19 +159,20 @@ export class OfficeServer {
 
       const app = createHttpApp(services, { version: VERSION, dashboardDir: options.dashboardDir ?? path.join(PROJECT_ROOT, 'dashboard/dist') });
       const server = http.createServer(app);
-      const live = new LiveSocket(services);
-      live.start(server);
+      live = new LiveSocket(services);
+      live.start(server, () => origins);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(env.port, env.host, () => resolve());
       });
       stops.push(async () => {
-        await live.stop();
+        await live?.stop();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
       });
       const port = (server.address() as AddressInfo).port;
       const url = `http://${env.host}:${port}`;
+      origins = allowedOriginsFor(env.host, port, process.env.SAFEKEEP_PUBLIC_URL);
       logger.info({ url, log_size: writer.size }, 'safekeep is running');
       return new OfficeServer(services, url, stops);
     } catch (err) {
@@ -175,6 +186,14 @@ export class OfficeServer {
     await this.services.checkpointer.checkpointNow().catch(() => undefined);
     for (const stop of this.stops.splice(0).reverse()) await stop();
   }
+}
+
+/** The origins browsers use to reach this server: loopback names, the listen address, and the public URL if set. */
+function allowedOriginsFor(host: string, port: number, publicUrl: string | undefined): ReadonlySet<string> {
+  const hosts = new Set([host, '127.0.0.1', 'localhost', '[::1]']);
+  const origins = new Set([...hosts].map((h) => `http://${h}:${port}`));
+  if (publicUrl) origins.add(new URL(publicUrl).origin);
+  return origins;
 }
 
 /** Broker URLs may carry a password; health answers never do. */

@@ -7,6 +7,7 @@ import type { SigningKey } from './custody-log/signing-key';
 import type { Directory } from './domain/directory';
 import type { Clock } from './shared/clock';
 import type { Logger } from './shared/logger';
+import type { AuthServices } from './auth/auth-services';
 
 export interface BrokerStatus {
   ok: boolean;
@@ -31,4 +32,9 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   brokerStatus(): BrokerStatus;
+  auth: AuthServices;
+  /** Origins a browser request may come from: the server's own URLs (known once it listens). */
+  allowedOrigins(): ReadonlySet<string>;
+  /** Ends every live socket of a user (logout, disabled, password changed). */
+  disconnectUser(userId: string): void;
 }

@@ -6,6 +6,8 @@ import { buildOpenApi } from './openapi';
 import { HttpError, type RouteDef } from './route';
 import { validatePart } from './validate';
 import { ROUTES } from './route-table';
+import { authorize } from './access-control';
+import { loadPrincipal } from './principal';
 
 export interface HttpAppOptions {
   /** Built dashboard (vite output); served when present. */
@@ -22,12 +24,19 @@ export function createHttpApp(services: Services, options: HttpAppOptions, route
   const openapi = buildOpenApi(routes, options.version);
   app.get('/api/openapi.json', (_req, res) => void res.json(openapi));
 
+  app.use((_req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'same-origin', 'Cache-Control': 'no-store' });
+    next();
+  });
   for (const route of routes) {
     app[route.method](route.path, async (req: Request, res: Response) => {
+      const principal = await loadPrincipal(services.auth, req, res);
+      await authorize(services, route, req, principal);
       const params = validatePart(route.params, req.params, 'params');
       const query = validatePart(route.query, req.query, 'query');
       const body = validatePart(route.body, req.body, 'body');
-      const result = await route.handler(services, { params, query, body, req, res });
+      const actor = principal?.actor ?? 'anonymous';
+      const result = await route.handler(services, { params, query, body, req, res, principal, actor });
       if (!res.headersSent) res.status(route.status ?? 200).json(result);
     });
   }

@@ -7,8 +7,9 @@ import { alertRoutes } from './routes/alerts';
 import { fileRoutes } from './routes/files';
 import { reportRoutes } from './routes/reports';
 import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
 import { disposalRoutes } from './routes/disposal';
 import { visitorRoutes } from './routes/visitors';
 
 /** Every HTTP route of the server. A route exists only if it is here, with its access rule. */
-export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes, ...adminRoutes, ...disposalRoutes, ...visitorRoutes];
+export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...authRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes, ...adminRoutes, ...disposalRoutes, ...visitorRoutes];

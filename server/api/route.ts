@@ -2,12 +2,17 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../db/models';
 import type { Services } from '../services';
+import type { Principal } from './principal';
+
+/** People's roles, plus the reception kiosk's own account. Vendors have no sign-in, so no route admits them in practice. */
+export type AccessRole = Role | 'kiosk';
 
 /**
- * Who may call a route. Deny by default: every route must say. 'local' routes are open only while
- * the server listens on loopback, until authentication exists.
+ * Who may call a route. Deny by default: every route must say. `reauth` asks for the password
+ * (and second factor) again within the last minutes; `mfaPending` lets a half-signed-in session
+ * (password right, second factor owed) through, which only the sign-in routes allow.
  */
-export type Access = { public: true } | { roles: readonly Role[] };
+export type Access = { public: true } | { roles: readonly AccessRole[]; reauth?: boolean; mfaPending?: boolean };
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -15,6 +20,10 @@ export interface RouteInput<P, Q, B> {
   body: B;
   req: Request;
   res: Response;
+  /** Who is calling; null only on public routes. */
+  principal: Principal | null;
+  /** The pseudonym custody-log entries name for the caller ('anonymous' on public routes). */
+  actor: string;
 }
 
 export interface RouteDef<P = unknown, Q = unknown, B = unknown> {

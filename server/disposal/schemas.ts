@@ -6,7 +6,11 @@ import { RETENTION_TRIGGERS } from './retention';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
-/** A person's id in the directory (people.id). Once sessions exist, the requester comes from the session. */
+/**
+ * A person's id in the directory (people.id). A signed-in caller who is a person is that person:
+ * the fields naming the caller (`by`, `requested_by`, `released_by`, `recorded_by`) may then be left
+ * out, and must otherwise name them. Without a session (tests, tools) they name who acts.
+ */
 export const personIdSchema = text(64);
 
 export const retentionClassInputSchema = z.strictObject({
@@ -54,7 +58,7 @@ export const holdInputSchema = z
     client: text(200).optional(),
     matter: text(200).optional(),
     reason: text(1000),
-    requested_by: personIdSchema,
+    requested_by: personIdSchema.optional(),
     approved_by: personIdSchema,
   })
   .superRefine((h, ctx) => {
@@ -68,7 +72,7 @@ export type HoldInput = z.output<typeof holdInputSchema>;
 
 export const holdReleaseSchema = z.strictObject({
   reason: text(1000),
-  released_by: personIdSchema,
+  released_by: personIdSchema.optional(),
   approved_by: personIdSchema,
 });
 export type HoldReleaseInput = z.output<typeof holdReleaseSchema>;
@@ -81,7 +85,7 @@ export const batchStartSchema = z.strictObject({
 });
 export type BatchStartInput = z.output<typeof batchStartSchema>;
 
-export const retrieveSchema = z.strictObject({ by: personIdSchema });
+export const retrieveSchema = z.strictObject({ by: personIdSchema.optional() });
 
 const isoDate = z
   .string()

@@ -7,7 +7,7 @@ export class DomainError extends Error {
   constructor(
     readonly field: string,
     message: string,
-    readonly status: 400 | 404 | 409 = 400,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 429 = 400,
   ) {
     super(message);
   }

@@ -10,10 +10,8 @@ describe('administration', () => {
   let board: MqttClient;
   const commands: string[] = [];
   let seq = 0;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${f.url}${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    return { status: res.status, body: await res.json() };
-  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const call = async (method: string, path: string, body?: unknown) => (await f.as('admin')).json<any>(method, path, body);
   const badgeAtCabinet4 = async () => {
     const before = f.server.services.writer.size;
     await board.publishAsync('safekeep/cab-4/read', JSON.stringify({ boot: 'admin-test', seq: seq++, kind: 'badge', uid: '0A0B0C0D', format: 'hex' }), { qos: 1 });

@@ -6,11 +6,14 @@ describe('HTTP API', () => {
   let f: ServerFixture;
   beforeAll(async () => {
     f = await startTestServer();
+    // Signing in writes log entries: do it before any test counts them.
+    await f.as('admin');
   });
   afterAll(async () => f.close());
 
-  const post = (path: string, body: unknown, raw?: string) =>
-    fetch(`${f.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+  const post = async (path: string, body: unknown, raw?: string) =>
+    (await f.as('admin')).fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw ?? JSON.stringify(body) });
+  const get = async (path: string) => (await f.as('admin')).fetch(path);
 
   it('answers health with the database, broker, writer and log state', async () => {
     const health = await (await fetch(`${f.url}/api/health`)).json();
@@ -34,7 +37,7 @@ describe('HTTP API', () => {
   it('creates a record, whose creation is its first custody entry', async () => {
     const res = await post('/api/v1/records', { barcode: 'SK-900001', client: 'Acme', matter: '2026-001', title: 'Lease', home_cabinet: 'cab-2' });
     expect(res.status).toBe(201);
-    const custody = await (await fetch(`${f.url}/api/v1/records/SK-900001/custody`)).json();
+    const custody = await (await get('/api/v1/records/SK-900001/custody')).json();
     expect(custody.entries).toHaveLength(1);
     expect(custody.entries[0].event).toMatchObject({ type: 'record.created', location: 'cab-2', record_seq: 1 });
   });
@@ -48,7 +51,7 @@ describe('HTTP API', () => {
     expect(fields).toEqual(expect.arrayContaining(['body.barcode', 'body.client', 'body.volume', 'body.surprise']));
     const malformed = await post('/api/v1/records', null, '{"barcode": ');
     expect(malformed.status).toBe(400);
-    const query = await fetch(`${f.url}/api/v1/records?limit=100000`);
+    const query = await get('/api/v1/records?limit=100000');
     expect(query.status).toBe(400);
     expect((await query.json()).fields[0].field).toBe('query.limit');
     const after = (await (await fetch(`${f.url}/api/health`)).json()).log.size;
@@ -64,11 +67,11 @@ describe('HTTP API', () => {
 
   it('answers unknown routes and records with 404', async () => {
     expect((await fetch(`${f.url}/api/v1/nothing`)).status).toBe(404);
-    expect((await fetch(`${f.url}/api/v1/records/SK-404404`)).status).toBe(404);
+    expect((await get('/api/v1/records/SK-404404')).status).toBe(404);
   });
 
   it('serves a custody bundle that verifies offline', async () => {
-    const res = await fetch(`${f.url}/api/v1/records/SK-900001/bundle`);
+    const res = await get('/api/v1/records/SK-900001/bundle');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/custody-SK-900001\.json/);
     const { verifyBundle } = await import('../../server/custody-log/bundle');

@@ -85,3 +85,44 @@ export async function commitLatency(services: Services, commits: number): Promis
   }
   return distribution(times);
 }
+
+export interface StatementCost {
+  /** One awaited SELECT through sequelize inside a writer transaction, as the workflows issue them. */
+  sequelizeUs: number;
+  sequelizeCpuUs: number;
+  /** The same statement on the same transaction's raw node-sqlite3 connection. */
+  rawUs: number;
+  rawCpuUs: number;
+}
+
+const OPEN_VISIT = `SELECT v.id, v.person_id, p.pseudonym, v.started_at, v.last_activity_at FROM cabinet_visits v
+  JOIN people p ON p.id = v.person_id WHERE v.cabinet_id = :cabinetId AND v.ended_at IS NULL ORDER BY v.started_at DESC LIMIT 1`;
+
+/**
+ * What one in-transaction lookup costs (the correlator's openVisit), through sequelize and on the
+ * raw connection underneath, run inside one writer job on an otherwise idle server. CPU is the
+ * whole process's, so the SQLite thread's share is included.
+ */
+export async function statementCost(services: Services, count: number): Promise<StatementCost> {
+  const { sequelize } = services.db;
+  const measure = async (one: (i: number) => Promise<unknown>) => {
+    for (let i = 0; i < 50; i++) await one(i);
+    const cpu = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) await one(i);
+    const wall = ((performance.now() - t0) * 1000) / count;
+    const used = process.cpuUsage(cpu);
+    return [wall, (used.user + used.system) / count] as const;
+  };
+  const outcome = await services.writer.submit({
+    run: async (ctx) => {
+      const conn = (ctx.transaction as unknown as { connection: { all(sql: string, params: unknown[], cb: (err: Error | null) => void): void } }).connection;
+      const viaSequelize = await measure((i) => sequelize.query(OPEN_VISIT, { type: 'SELECT', replacements: { cabinetId: boardId(i % 10) }, transaction: ctx.transaction }));
+      const rawSql = OPEN_VISIT.replace(':cabinetId', '?');
+      const raw = await measure((i) => new Promise<void>((resolve, reject) => conn.all(rawSql, [boardId(i % 10)], (err) => (err ? reject(err) : resolve()))));
+      return { sequelizeUs: viaSequelize[0], sequelizeCpuUs: viaSequelize[1], rawUs: raw[0], rawCpuUs: raw[1] };
+    },
+  });
+  if (outcome.duplicate) throw new Error('bench: statement cost job answered as duplicate');
+  return outcome.value;
+}

@@ -5,6 +5,7 @@ import type { OfficeConfig } from '../../server/config/office-schema';
 import { OfficeServer } from '../../server/office-server';
 import { createLogger, silentLogger } from '../../server/shared/logger';
 import { testEnv } from '../support/office';
+import { signInDashboard, type DashboardHeaders } from './dashboard';
 import { enrollStaff } from './enroll';
 import { benchOfficeConfig } from './office-config';
 
@@ -29,6 +30,7 @@ export interface BenchOffice {
   mqttUrl: string;
   env: ReturnType<typeof testEnv>;
   office: OfficeConfig;
+  dashboard: DashboardHeaders;
 }
 
 /**
@@ -45,11 +47,13 @@ export async function startBenchOffice(options: { boards: number; checkpointInte
   // Server logs go to stderr only, and only when SAFEKEEP_BENCH_LOG is set (e.g. to "warn").
   const logger = process.env.SAFEKEEP_BENCH_LOG ? createLogger(process.env.SAFEKEEP_BENCH_LOG) : silentLogger;
   const server = await OfficeServer.start({ env, office, logger, ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}) });
+  let dashboard: DashboardHeaders;
   try {
     await enrollStaff(server.services, options.boards);
+    dashboard = await signInDashboard(server.services, server.url);
   } catch (err) {
     await server.stop();
     throw err;
   }
-  return { server, dataDir, databaseUrl, mqttUrl: server.services.brokerStatus().url, env, office };
+  return { server, dataDir, databaseUrl, mqttUrl: server.services.brokerStatus().url, env, office, dashboard };
 }

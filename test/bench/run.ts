@@ -59,6 +59,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
       {
         mqttUrl: office.mqttUrl,
         socketUrl: office.server.url,
+        socketHeaders: office.dashboard,
         boards: options.boards,
         events: options.events,
         floodMaxSeconds: options.floodMaxSeconds,

@@ -304,15 +304,8 @@ export function step(m: Model, c: Command, ids: { hold?: string; batch?: string 
     case 'certify': {
       const batchId = m.batches[c.batch];
       if (!batchId) return { outcomes: [], refused: true };
-      const items = m.deposits
-        .filter((d) => d.batchId === batchId && !d.retrieved)
-        .map((d) => {
-          const r = m.records.find((x) => x.id === d.recordId)!;
-          return { recordId: r.id, barcode: r.barcode, status: r.status, held: isHeld(m, r), certified: d.certified };
-        })
-        .sort((a, b) => (a.barcode < b.barcode ? -1 : 1));
-      // A manifest listing only the first file of the batch, and one file the batch never held.
-      const manifest = c.manifest ? [...items.slice(0, 1).map((i) => i.barcode), 'SK-999999'] : null;
+      const items = batchItemsOf(m, batchId);
+      const manifest = manifestOf(items, c.manifest);
       const d = decideCertification({
         batch: { id: batchId, binId: BIN },
         certificate: { certificateId: newId(m, 'c'), serialNumber: 'x', destroyedOn: '2026-01-05', method: 'shred', operatorCommitment: '0'.repeat(64), fileSha256: '0'.repeat(64) },
@@ -333,6 +326,21 @@ export function step(m: Model, c: Command, ids: { hold?: string; batch?: string 
       return { outcomes: d.outcomes, refused: false };
     }
   }
+}
+
+export function batchItemsOf(m: Model, batchId: string) {
+  return m.deposits
+    .filter((d) => d.batchId === batchId && !d.retrieved)
+    .map((d) => {
+      const r = m.records.find((x) => x.id === d.recordId)!;
+      return { recordId: r.id, barcode: r.barcode, status: r.status, held: isHeld(m, r), certified: d.certified };
+    })
+    .sort((a, b) => (a.barcode < b.barcode ? -1 : 1));
+}
+
+/** With a manifest: the certificate lists only the batch's first file, and one file the batch never held. */
+export function manifestOf(items: readonly { barcode: string }[], listed: boolean): string[] | null {
+  return listed ? [...items.slice(0, 1).map((i) => i.barcode), 'SK-999999'] : null;
 }
 
 /** Where a file is, as a single answer; throws when its fields disagree (in two places, or none). */

@@ -23,7 +23,8 @@ describe.each(brokers)('device reads through the %s broker', (_name, externalUrl
     device.on('message', (topic, payload) => {
       if (topic === 'safekeep/cab-4/ack') acks.push(JSON.parse(payload.toString()));
     });
-    socket = connectSocket(f.url, { transports: ['websocket'] });
+    const staff = await f.as('staff');
+    socket = connectSocket(f.url, { transports: ['websocket'], extraHeaders: { cookie: staff.cookie, origin: staff.origin } });
     socket.on('custody', (leaves: CustodyEmit) => received.push(...leaves));
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   });

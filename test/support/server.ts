@@ -2,17 +2,22 @@ import { OfficeServer, type OfficeServerOptions } from '../../server/office-serv
 import { silentLogger } from '../../server/shared/logger';
 import { freshDatabase, type TestDialect } from './databases';
 import { demoOffice, testEnv } from './office';
+import { signIn, type ApiClient, type SignInRole } from './auth-client';
 
 export interface ServerFixture {
   server: OfficeServer;
   url: string;
   mqttUrl: string;
   dataDir: string;
+  /** A signed-in client of that role, made on first use. */
+  as(role: SignInRole): Promise<ApiClient>;
   close(): Promise<void>;
 }
 
 /** A whole running office on ephemeral ports: HTTP, socket.io, broker (embedded unless given). */
-export async function startTestServer(options: { dialect?: TestDialect; mqttUrl?: string; checkpointIntervalMs?: number; dashboardDir?: string } = {}): Promise<ServerFixture> {
+export async function startTestServer(
+  options: { dialect?: TestDialect; mqttUrl?: string; checkpointIntervalMs?: number; dashboardDir?: string; devicePolicy?: OfficeServerOptions['devicePolicy'] } = {},
+): Promise<ServerFixture> {
   const db = await freshDatabase(options.dialect ?? 'sqlite');
   const env = testEnv({ dataDir: db.dataDir, databaseUrl: db.url, ...(options.mqttUrl ? { mqttUrl: options.mqttUrl } : {}) });
   const server = await OfficeServer.start({
@@ -23,8 +28,13 @@ export async function startTestServer(options: { dialect?: TestDialect; mqttUrl?
     ...(options.devicePolicy ? { devicePolicy: options.devicePolicy } : {}),
     ...(options.dashboardDir ? { dashboardDir: options.dashboardDir } : {}),
   });
+  const clients = new Map<SignInRole, Promise<ApiClient>>();
   return {
     server,
+    as: (role) => {
+      if (!clients.has(role)) clients.set(role, signIn(server, role));
+      return clients.get(role)!;
+    },
     url: server.url,
     mqttUrl: server.services.brokerStatus().url,
     dataDir: db.dataDir,

@@ -13,6 +13,9 @@ import { NDA_TEXT, visitorFixture, type VisitorFixture } from './fixture';
 
 const dialects = await dialectsUnderTest();
 
+/** A device read without its idempotency key (Omit over each member of the union). */
+type Unkeyed<T> = T extends unknown ? Omit<T, 'idempotencyKey'> : never;
+
 const ADA = { name: 'Ada Lovelace', email: 'ada.lovelace@example.org', phone: '+44 20 7946 0991', id_notes: 'Passport checked' };
 
 async function refusal(work: Promise<unknown>): Promise<VisitorError> {
@@ -39,7 +42,7 @@ describe.each(dialects)('visitors on %s', (dialect) => {
 
   /** A read at a device, through the correlator, in its own writer job (as device ingest does). */
   const correlator = () => new Correlator({ office: demoOffice(), directory: new Directory(demoOffice()), visitors: f.visitors.reception });
-  const readAt = async (event: Omit<DeviceEvent, 'idempotencyKey'>, actor?: string): Promise<AfterCommit> => {
+  const readAt = async (event: Unkeyed<DeviceEvent>, actor?: string): Promise<AfterCommit> => {
     const c = correlator();
     const outcome = await f.writer.submit({
       run: (ctx) => c.correlate(ctx, { ...event, idempotencyKey: `k${seq++}` } as DeviceEvent, `evidence-${seq}`, actor),

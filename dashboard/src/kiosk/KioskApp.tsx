@@ -29,6 +29,7 @@ type Step =
 
 type Service = { state: 'checking' } | { state: 'available'; nda: NdaVersion } | { state: 'unavailable' } | { state: 'error'; message: string };
 
+/** The "are you still there?" warning shows for the last 10 s (less when the idle time is short). */
 const WARN_SECONDS = 10;
 
 function readNumber(name: string, fallback: number, min: number): number {
@@ -68,6 +69,7 @@ export default function KioskApp() {
     void checkService();
   }, [checkService]);
   const secondsLeft = useIdle(idleSeconds, step.name !== 'welcome', reset);
+  const warnAt = Math.min(WARN_SECONDS, Math.floor(idleSeconds / 3));
 
   // Each new screen is announced and starts at the top.
   useEffect(() => {
@@ -232,7 +234,7 @@ export default function KioskApp() {
       <main ref={main} className="kiosk-main">
         {screen}
       </main>
-      {step.name !== 'welcome' && secondsLeft <= WARN_SECONDS ? (
+      {step.name !== 'welcome' && secondsLeft <= warnAt ? (
         <div className="kiosk-idle" role="alertdialog" aria-modal="true" aria-labelledby="idle-title" data-testid="idle-warning">
           <div className="kiosk-idle-box">
             <p id="idle-title" className="kiosk-lead">

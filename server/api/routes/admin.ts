@@ -39,8 +39,8 @@ export const adminRoutes = [
     body: personInputSchema.extend({ valid_until: z.coerce.date().optional() }),
     response: personSchema,
     status: 201,
-    async handler(s, { body }) {
-      return personJson(await admin(s).createPerson('local-operator', body));
+    async handler(s, { body, actor }) {
+      return personJson(await admin(s).createPerson(actor, body));
     },
   }),
   defineRoute({
@@ -54,8 +54,8 @@ export const adminRoutes = [
       .strictObject({ role: z.enum(ROLES).optional(), active: z.boolean().optional(), valid_from: z.coerce.date().nullable().optional(), valid_until: z.coerce.date().nullable().optional() })
       .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
     response: personSchema,
-    async handler(s, { params, body }) {
-      const person = await admin(s).updatePerson('local-operator', params.id, body);
+    async handler(s, { params, body, actor }) {
+      const person = await admin(s).updatePerson(actor, params.id, body);
       await refresh(s);
       return personJson(person);
     },
@@ -70,8 +70,8 @@ export const adminRoutes = [
     body: z.strictObject({ badge: z.string().trim().min(1).max(64), format: z.enum(CREDENTIAL_FORMATS).default('hex') }),
     response: z.object({ id: z.string(), canonical: z.string() }),
     status: 201,
-    async handler(s, { params, body }) {
-      const badge = await admin(s).issueBadge('local-operator', params.id, body.badge, body.format);
+    async handler(s, { params, body, actor }) {
+      const badge = await admin(s).issueBadge(actor, params.id, body.badge, body.format);
       await refresh(s);
       return { id: badge.id, canonical: badge.canonical };
     },
@@ -84,8 +84,8 @@ export const adminRoutes = [
     access: { roles: ADMIN },
     params: id,
     response: z.object({ revoked: z.literal(true) }),
-    async handler(s, { params }) {
-      await admin(s).revokeBadge('local-operator', params.id);
+    async handler(s, { params, actor }) {
+      await admin(s).revokeBadge(actor, params.id);
       await refresh(s);
       return { revoked: true as const };
     },
@@ -99,8 +99,8 @@ export const adminRoutes = [
     body: z.strictObject({ name: z.string().trim().min(1).max(200) }),
     response: z.object({ id: z.string() }),
     status: 201,
-    async handler(s, { body }) {
-      return { id: await admin(s).createAccessGroup('local-operator', body.name) };
+    async handler(s, { body, actor }) {
+      return { id: await admin(s).createAccessGroup(actor, body.name) };
     },
   }),
   defineRoute({
@@ -110,8 +110,8 @@ export const adminRoutes = [
     tags: ['administration'],
     access: { roles: ADMIN },
     params: z.strictObject({ id: z.string().min(1).max(64), person: z.string().min(1).max(64) }),
-    async handler(s, { params }) {
-      await admin(s).setMembership('local-operator', params.id, params.person, true);
+    async handler(s, { params, actor }) {
+      await admin(s).setMembership(actor, params.id, params.person, true);
       return { member: true };
     },
   }),
@@ -122,8 +122,8 @@ export const adminRoutes = [
     tags: ['administration'],
     access: { roles: ADMIN },
     params: z.strictObject({ id: z.string().min(1).max(64), person: z.string().min(1).max(64) }),
-    async handler(s, { params }) {
-      await admin(s).setMembership('local-operator', params.id, params.person, false);
+    async handler(s, { params, actor }) {
+      await admin(s).setMembership(actor, params.id, params.person, false);
       return { member: false };
     },
   }),
@@ -140,8 +140,8 @@ export const adminRoutes = [
       .refine((r) => !r.from || !r.to || r.from < r.to, { message: 'from must be before to', path: ['to'] }),
     response: z.object({ id: z.string() }),
     status: 201,
-    async handler(s, { params, body }) {
-      return { id: await admin(s).addRule('local-operator', params.id, body) };
+    async handler(s, { params, body, actor }) {
+      return { id: await admin(s).addRule(actor, params.id, body) };
     },
   }),
   defineRoute({
@@ -153,8 +153,8 @@ export const adminRoutes = [
     body: z.strictObject({ person_id: z.string().min(1).max(64), client: z.string().trim().min(1).max(200), matter: z.string().trim().min(1).max(200).optional(), reason: z.string().trim().min(1).max(500) }),
     response: z.object({ id: z.string() }),
     status: 201,
-    async handler(s, { body }) {
-      return { id: await admin(s).placeWall('local-operator', { personId: body.person_id, client: body.client, ...(body.matter ? { matter: body.matter } : {}), reason: body.reason }) };
+    async handler(s, { body, actor }) {
+      return { id: await admin(s).placeWall(actor, { personId: body.person_id, client: body.client, ...(body.matter ? { matter: body.matter } : {}), reason: body.reason }) };
     },
   }),
   defineRoute({
@@ -166,8 +166,8 @@ export const adminRoutes = [
     body: z.strictObject({ title: z.string().trim().min(1).max(200), text: z.string().trim().min(1).max(100_000) }),
     response: z.object({ version: z.number().int() }),
     status: 201,
-    async handler(s, { body }) {
-      return { version: await admin(s).publishPolicy('local-operator', body.title, body.text) };
+    async handler(s, { body, actor }) {
+      return { version: await admin(s).publishPolicy(actor, body.title, body.text) };
     },
   }),
   defineRoute({

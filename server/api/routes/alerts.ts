@@ -43,8 +43,8 @@ export const alertRoutes = [
     params: z.strictObject({ id: z.string().min(1).max(64) }),
     body: z.strictObject({ note: z.string().trim().min(1, 'say what was done').max(1000) }),
     response: alertSchema,
-    async handler(s, { params, body }) {
-      return toJson(await acknowledgeAlert(s.writer, { id: params.id, actor: 'local-operator', note: body.note }));
+    async handler(s, { params, body, actor }) {
+      return toJson(await acknowledgeAlert(s.writer, { id: params.id, actor: actor, note: body.note }));
     },
   }),
 ];

@@ -26,8 +26,9 @@ import { validatePart } from '../validate';
  * destruction and their reconciliation (issue 5, points 5 and 6). Managers and admins change
  * things; staff may read retention classes and what may be destroyed.
  *
- * Until sessions say who is calling, the people involved are named in the request by their
- * directory id (`requested_by`, `approved_by`, `by`); their pseudonyms go into the log.
+ * The caller is the signed-in person; the other people involved (a hold's approver) are named by
+ * their directory id. Without a session (tests, tools), `requested_by`, `released_by`, `by` and
+ * `recorded_by` name who acts. Only pseudonyms go into the log.
  */
 
 const STAFF = ['staff', 'manager', 'admin'] as const;
@@ -41,8 +42,27 @@ function dataDirOf(s: Services): string | undefined {
   return (s as Services & { dataDir?: string }).dataDir;
 }
 
-function service(s: Services): DisposalService {
-  return new DisposalService({ writer: s.writer, bus: s.bus, sequelize: s.db.sequelize, clock: s.clock, dataDir: dataDirOf(s), findBin: binsOf(s.directory) });
+interface Caller {
+  principal?: { user?: { person_id?: string | null } } | null;
+  actor?: string;
+}
+
+function service(s: Services, caller: Caller = {}): DisposalService {
+  // 'anonymous' is what the app passes on public routes; these are not public.
+  const actor = caller.actor && caller.actor !== 'anonymous' ? caller.actor : undefined;
+  return new DisposalService({ writer: s.writer, bus: s.bus, sequelize: s.db.sequelize, clock: s.clock, dataDir: dataDirOf(s), findBin: binsOf(s.directory), ...(actor ? { actor } : {}) });
+}
+
+/**
+ * The person acting: the signed-in person, or the one the body names when there is no session.
+ * Naming someone else than yourself is refused: a hold's requester can't be made up.
+ */
+function actingPerson(caller: Caller, claimed: string | undefined, field: string, required: boolean): string | undefined {
+  const own = caller.principal?.user?.person_id ?? undefined;
+  if (own && claimed && claimed !== own) throw new HttpError(400, `invalid body: ${field}: must be you, or left out`, [{ field: `body.${field}`, message: 'must be you, or left out' }]);
+  const person = own ?? claimed;
+  if (!person && required) throw new HttpError(400, `invalid body: ${field}: is required`, [{ field: `body.${field}`, message: 'is required' }]);
+  return person;
 }
 
 /** Refusals of the service become HTTP answers naming the field at fault. */
@@ -156,8 +176,8 @@ export const disposalRoutes = [
     body: retentionClassInputSchema,
     response: classSchema,
     status: 201,
-    async handler(s, { body }) {
-      return answer(() => service(s).createClass(body));
+    async handler(s, input) {
+      return answer(() => service(s, input).createClass({ ...input.body, by: actingPerson(input, input.body.by, 'by', false) }));
     },
   }),
   defineRoute({
@@ -169,8 +189,8 @@ export const disposalRoutes = [
     params: idParam,
     body: retentionClassPatchSchema,
     response: classSchema,
-    async handler(s, { params, body }) {
-      return answer(() => service(s).updateClass(params.id, body));
+    async handler(s, input) {
+      return answer(() => service(s, input).updateClass(input.params.id, { ...input.body, by: actingPerson(input, input.body.by, 'by', false) }));
     },
   }),
   defineRoute({
@@ -182,8 +202,8 @@ export const disposalRoutes = [
     params: idParam,
     query: z.strictObject({ by: personIdSchema.optional() }),
     response: z.object({ id: z.string() }),
-    async handler(s, { params, query }) {
-      return answer(() => service(s).deleteClass(params.id, query.by));
+    async handler(s, input) {
+      return answer(() => service(s, input).deleteClass(input.params.id, actingPerson(input, input.query.by, 'by', false)));
     },
   }),
 
@@ -205,8 +225,8 @@ export const disposalRoutes = [
     tags: ['retention'],
     access: { roles: MANAGERS },
     body: matterInputSchema,
-    async handler(s, { body }) {
-      return answer(() => service(s).upsertMatter(body));
+    async handler(s, input) {
+      return answer(() => service(s, input).upsertMatter({ ...input.body, by: actingPerson(input, input.body.by, 'by', false) }));
     },
   }),
   defineRoute({
@@ -217,8 +237,8 @@ export const disposalRoutes = [
     access: { roles: MANAGERS },
     params: barcodeParam,
     body: dispositionInputSchema,
-    async handler(s, { params, body }) {
-      return answer(() => service(s).setDisposition(params.barcode, body));
+    async handler(s, input) {
+      return answer(() => service(s, input).setDisposition(input.params.barcode, { ...input.body, by: actingPerson(input, input.body.by, 'by', false) }));
     },
   }),
   defineRoute({
@@ -256,8 +276,9 @@ export const disposalRoutes = [
     body: holdInputSchema,
     response: holdSchema,
     status: 201,
-    async handler(s, { body }) {
-      return answer(() => service(s).placeHold(body));
+    async handler(s, input) {
+      const requester = actingPerson(input, input.body.requested_by, 'requested_by', true)!;
+      return answer(() => service(s, input).placeHold({ ...input.body, requested_by: requester }));
     },
   }),
   defineRoute({
@@ -269,8 +290,9 @@ export const disposalRoutes = [
     params: idParam,
     body: holdReleaseSchema,
     response: holdSchema,
-    async handler(s, { params, body }) {
-      return answer(() => service(s).releaseHold(params.id, body));
+    async handler(s, input) {
+      const releaser = actingPerson(input, input.body.released_by, 'released_by', true)!;
+      return answer(() => service(s, input).releaseHold(input.params.id, { ...input.body, released_by: releaser }));
     },
   }),
 
@@ -314,8 +336,8 @@ export const disposalRoutes = [
     body: batchStartSchema,
     response: batchSchema,
     status: 201,
-    async handler(s, { body }) {
-      return answer(() => service(s).startBatch(body));
+    async handler(s, input) {
+      return answer(() => service(s, input).startBatch({ ...input.body, by: actingPerson(input, input.body.by, 'by', false) }));
     },
   }),
   defineRoute({
@@ -326,8 +348,9 @@ export const disposalRoutes = [
     access: { roles: MANAGERS },
     params: barcodeParam,
     body: retrieveSchema,
-    async handler(s, { params, body }) {
-      return answer(() => service(s).retrieve(params.barcode, body.by));
+    async handler(s, input) {
+      const by = actingPerson(input, input.body.by, 'by', true)!;
+      return answer(() => service(s, input).retrieve(input.params.barcode, by));
     },
   }),
   defineRoute({
@@ -340,10 +363,15 @@ export const disposalRoutes = [
     body: certificateJsonSchema,
     response: certificationSchema,
     status: 201,
-    async handler(s, { params, body }) {
-      const { file, ...fields } = body;
+    async handler(s, input) {
+      const { file, ...fields } = input.body;
+      const recordedBy = actingPerson(input, fields.recorded_by, 'recorded_by', false);
       return answer(() =>
-        service(s).recordCertificate(params.id, fields, { bytes: Buffer.from(file.content_base64, 'base64'), name: file.name ?? null, mediaType: file.media_type ?? null }),
+        service(s, input).recordCertificate(
+          input.params.id,
+          { ...fields, ...(recordedBy ? { recorded_by: recordedBy } : {}) },
+          { bytes: Buffer.from(file.content_base64, 'base64'), name: file.name ?? null, mediaType: file.media_type ?? null },
+        ),
       );
     },
   }),
@@ -357,7 +385,8 @@ export const disposalRoutes = [
     params: idParam,
     response: certificationSchema,
     status: 201,
-    async handler(s, { params, req }) {
+    async handler(s, input) {
+      const { params, req } = input;
       const form = await readMultipart(req, MAX_CERTIFICATE_BYTES + 64 * 1024);
       const fields: Record<string, unknown> = {};
       let file: File | null = null;
@@ -373,8 +402,13 @@ export const disposalRoutes = [
       const parsed = validatePart(certificateFieldsSchema, fields, 'body');
       if (!file) throw new HttpError(400, 'invalid body: file: is required', [{ field: 'body.file', message: 'is required' }]);
       const upload = file;
+      const recordedBy = actingPerson(input, parsed.recorded_by, 'recorded_by', false);
       return answer(async () =>
-        service(s).recordCertificate(params.id, parsed, { bytes: Buffer.from(await upload.arrayBuffer()), name: upload.name || null, mediaType: upload.type || null }),
+        service(s, input).recordCertificate(
+          params.id,
+          { ...parsed, ...(recordedBy ? { recorded_by: recordedBy } : {}) },
+          { bytes: Buffer.from(await upload.arrayBuffer()), name: upload.name || null, mediaType: upload.type || null },
+        ),
       );
     },
   }),

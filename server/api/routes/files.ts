@@ -50,8 +50,8 @@ export const fileRoutes = [
     body: z.strictObject({ cabinet: z.string().min(1).max(64) }),
     response: z.object({ id: z.string() }),
     status: 201,
-    async handler(s, { body }) {
-      return { id: await startSweep(s.writer, { cabinetId: body.cabinet, actor: 'local-operator' }) };
+    async handler(s, { body, actor }) {
+      return { id: await startSweep(s.writer, { cabinetId: body.cabinet, actor: actor }) };
     },
   }),
   defineRoute({
@@ -82,8 +82,8 @@ export const fileRoutes = [
       unknown: z.array(z.string()),
       confirmed: z.array(sweepRecord),
     }),
-    async handler(s, { params, body }) {
-      return finishSweep(s.writer, { sweepId: params.id, actor: 'local-operator', correct: body.correct });
+    async handler(s, { params, body, actor }) {
+      return finishSweep(s.writer, { sweepId: params.id, actor: actor, correct: body.correct });
     },
   }),
 ];

@@ -72,8 +72,8 @@ export const recordRoutes = [
     body: recordInputSchema,
     response: recordSchema,
     status: 201,
-    async handler(s, { body }) {
-      return toJson(await createRecord(s.writer, body, 'local-operator'));
+    async handler(s, { body, actor }) {
+      return toJson(await createRecord(s.writer, body, actor));
     },
   }),
   defineRoute({

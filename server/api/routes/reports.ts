@@ -25,12 +25,12 @@ function reportRoute<Q extends z.ZodObject>(
     tags: ['reports'],
     access: { roles: ['manager', 'admin'] },
     query: query.extend({ format }),
-    async handler(s, { query: q, res }) {
+    async handler(s, { query: q, res, actor }) {
       const { format: as, ...filters } = q as z.infer<Q> & { format: 'json' | 'csv' | 'pdf' };
       const report = await build(s, filters as z.infer<Q>);
       await s.writer.submit({
         run: async (ctx) => {
-          const base = { type: 'report.viewed', actor: 'local-operator', report: name, format: as };
+          const base = { type: 'report.viewed', actor: actor, report: name, format: as };
           if (!report.records?.length) await ctx.append(base);
           for (const record of report.records ?? []) await ctx.append({ ...base, record });
         },

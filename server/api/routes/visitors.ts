@@ -1,20 +1,17 @@
 import { z } from 'zod';
 import type { Response } from 'express';
 import type { Services } from '../../services';
-import type { Role } from '../../db/models';
 import { CREDENTIAL_FORMATS } from '../../config/office-schema';
 import { visitorsOf, type VisitorsModule } from '../../visitors/visitors-module';
 import { VisitorError } from '../../visitors/visitor-service';
 import { rollCallCsv } from '../../visitors/roll-call';
-import { defineRoute, HttpError, type RouteDef } from '../route';
+import { defineRoute, HttpError, type AccessRole, type RouteDef } from '../route';
 
-// TODO(auth): 'kiosk' is not in ROLES yet; the kiosk account must get sign-in, sign-out and the NDA.
-const DESK: readonly Role[] = ['reception', 'manager', 'admin'];
-const MANAGERS: readonly Role[] = ['manager', 'admin'];
-const HOSTS: readonly Role[] = ['staff', 'reception', 'manager', 'admin'];
-
-/** TODO(auth): the signed-in user's pseudonym, once sessions reach the routes. */
-const operatorOf = (_res: Response) => 'local-operator';
+/** The reception desk and the kiosk: sign-in, sign-out, the NDA, the loaner pool. */
+const DESK: readonly AccessRole[] = ['kiosk', 'reception', 'manager', 'admin'];
+const MANAGERS: readonly AccessRole[] = ['manager', 'admin'];
+/** Staff pre-register their own visitors; everyone on staff can pull the roll call in an emergency. */
+const HOSTS: readonly AccessRole[] = ['staff', 'reception', 'manager', 'admin'];
 
 function module(s: Services): VisitorsModule {
   const m = visitorsOf(s);
@@ -36,6 +33,11 @@ async function answer<T>(res: Response, work: () => Promise<T>): Promise<T | und
     });
     return undefined;
   }
+}
+
+/** Who was shown one visitor's personal data: logged (pseudonyms only) before it is answered. */
+async function logDisclosure(s: Services, actor: string, subject: string, what: 'personal_data' | 'nda_proof'): Promise<void> {
+  await s.writer.submit({ run: (ctx) => ctx.append({ type: 'visitor.viewed', actor, subject, reason: what }) });
 }
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -124,7 +126,7 @@ export const visitorRoutes: RouteDef[] = [
     body: preregistrationBody,
     status: 201,
     response: z.object({ visit_id: z.string(), visitor_id: z.string(), pseudonym: z.string(), token: z.string(), token_expires_at: z.string() }),
-    async handler(s, { body, res }) {
+    async handler(s, { body, res, actor }) {
       return answer(res, async () => {
         const r = await module(s).service.preregister(
           {
@@ -135,7 +137,7 @@ export const visitorRoutes: RouteDef[] = [
             purpose: body.purpose || null,
             escortRequired: body.escort_required,
           },
-          operatorOf(res),
+          actor,
         );
         return { visit_id: r.visitId, visitor_id: r.visitorId, pseudonym: r.pseudonym, token: r.token, token_expires_at: r.tokenExpiresAt.toISOString() };
       });
@@ -163,8 +165,8 @@ export const visitorRoutes: RouteDef[] = [
     body: z.strictObject({ text: z.string().trim().min(20, 'must be the whole text').max(100_000), effective_at: instant.optional() }),
     status: 201,
     response: z.object({ version: z.number().int(), sha256: z.string(), effective_at: z.string() }),
-    async handler(s, { body, res }) {
-      const r = await module(s).service.publishNda(body.text, body.effective_at ?? null, operatorOf(res));
+    async handler(s, { body, actor }) {
+      const r = await module(s).service.publishNda(body.text, body.effective_at ?? null, actor);
       return { version: r.version, sha256: r.sha256, effective_at: r.effectiveAt.toISOString() };
     },
   }),
@@ -183,7 +185,7 @@ export const visitorRoutes: RouteDef[] = [
       nda_version: z.number().int().nullable(),
       badge: z.union([z.object({ kind: z.literal('label'), label: labelSchema }), z.object({ kind: z.literal('card'), card_id: z.string() })]),
     }),
-    async handler(s, { body, res }) {
+    async handler(s, { body, res, actor }) {
       return answer(res, async () => {
         const r = await module(s).service.signIn(
           {
@@ -197,7 +199,7 @@ export const visitorRoutes: RouteDef[] = [
             ...(body.nda ? { nda: { version: body.nda.version, sha256: body.nda.sha256, typedName: body.nda.typed_name } } : {}),
             badge: body.badge.kind === 'card' ? { kind: 'card', ...(body.badge.card_id ? { cardId: body.badge.card_id } : {}) } : { kind: 'label' },
           },
-          operatorOf(res),
+          actor,
         );
         return {
           visit_id: r.visitId,
@@ -218,9 +220,9 @@ export const visitorRoutes: RouteDef[] = [
     params: byVisit,
     body: z.strictObject({ card_returned: z.boolean().default(true) }).default({ card_returned: true }),
     response: z.object({ visit_id: z.string(), signed_out_at: z.string() }),
-    async handler(s, { params, body, res }) {
+    async handler(s, { params, body, res, actor }) {
       return answer(res, async () => {
-        const r = await module(s).service.signOut(params.id, operatorOf(res), { cardReturned: body.card_returned });
+        const r = await module(s).service.signOut(params.id, actor, { cardReturned: body.card_returned });
         return { visit_id: r.visitId, signed_out_at: r.signedOutAt.toISOString() };
       });
     },
@@ -248,9 +250,9 @@ export const visitorRoutes: RouteDef[] = [
     params: byVisit,
     body: z.strictObject({ hold: z.boolean() }),
     response: z.object({ visit_id: z.string(), hold: z.boolean() }),
-    async handler(s, { params, body, res }) {
+    async handler(s, { params, body, res, actor }) {
       return answer(res, async () => {
-        const r = await module(s).service.setHold(params.id, body.hold, operatorOf(res));
+        const r = await module(s).service.setHold(params.id, body.hold, actor);
         return { visit_id: r.visitId, hold: r.hold };
       });
     },
@@ -273,8 +275,8 @@ export const visitorRoutes: RouteDef[] = [
     tags: ['visitors'],
     access: { roles: MANAGERS },
     response: z.object({ purged: z.number().int(), held: z.number().int(), compacted: z.boolean() }),
-    async handler(s, { res }) {
-      const r = await module(s).scheduler.purgeNow(operatorOf(res));
+    async handler(s, { actor }) {
+      const r = await module(s).scheduler.purgeNow(actor);
       return { purged: r.purged.length, held: r.held, compacted: r.compacted };
     },
   }),
@@ -285,11 +287,11 @@ export const visitorRoutes: RouteDef[] = [
     tags: ['visitors'],
     access: { roles: HOSTS },
     query: z.strictObject({ format: z.enum(['json', 'csv']).default('json') }),
-    async handler(s, { query, res }) {
+    async handler(s, { query, res, actor }) {
       const rc = await module(s).rollCall();
       // Who looked is logged, but in an emergency the list comes first: a halted writer must not withhold it.
       await s.writer
-        .submit({ run: async (ctx) => ctx.append({ type: 'report.viewed', actor: operatorOf(res), report: 'roll-call', format: query.format }) })
+        .submit({ run: async (ctx) => ctx.append({ type: 'report.viewed', actor: actor, report: 'roll-call', format: query.format }) })
         .catch((err: unknown) => s.logger.warn({ err: String(err) }, 'roll call shown without its log entry'));
       if (query.format === 'csv') {
         res.type('text/csv; charset=utf-8').attachment(`roll-call-${rc.generated_at.slice(0, 16).replace(':', '')}.csv`).send(rollCallCsv(rc));
@@ -314,7 +316,7 @@ export const visitorRoutes: RouteDef[] = [
     }),
     status: 201,
     response: z.object({ visitor_id: z.string(), pseudonym: z.string() }),
-    async handler(s, { body, res }) {
+    async handler(s, { body, res, actor }) {
       return answer(res, async () => {
         const r = await module(s).service.registerVendor(
           {
@@ -325,7 +327,7 @@ export const visitorRoutes: RouteDef[] = [
             accessUntil: body.access_until ?? null,
             hostPersonId: body.host_person_id ?? null,
           },
-          operatorOf(res),
+          actor,
         );
         return { visitor_id: r.visitorId, pseudonym: r.pseudonym };
       });
@@ -339,9 +341,9 @@ export const visitorRoutes: RouteDef[] = [
     access: { roles: MANAGERS },
     params: byVisitor,
     body: agreementBody,
-    async handler(s, { params, body, res }) {
+    async handler(s, { params, body, res, actor }) {
       return answer(res, async () => {
-        await module(s).service.updateAgreement(params.id, { ref: body.agreement_ref, expiresAt: body.agreement_expires_at, accessUntil: body.access_until ?? null }, operatorOf(res));
+        await module(s).service.updateAgreement(params.id, { ref: body.agreement_ref, expiresAt: body.agreement_expires_at, accessUntil: body.access_until ?? null }, actor);
         return { visitor_id: params.id };
       });
     },
@@ -368,8 +370,8 @@ export const visitorRoutes: RouteDef[] = [
       format: z.enum(CREDENTIAL_FORMATS).default('hex'),
     }),
     status: 201,
-    async handler(s, { body, res }) {
-      return answer(res, () => module(s).service.addLoanerCard(body.id, body.badge, body.format, operatorOf(res)));
+    async handler(s, { body, res, actor }) {
+      return answer(res, () => module(s).service.addLoanerCard(body.id, body.badge, body.format, actor));
     },
   }),
   defineRoute({
@@ -379,9 +381,9 @@ export const visitorRoutes: RouteDef[] = [
     tags: ['visitors'],
     access: { roles: DESK },
     params: z.strictObject({ id }),
-    async handler(s, { params, res }) {
+    async handler(s, { params, res, actor }) {
       return answer(res, async () => {
-        await module(s).service.returnLoanerCard(params.id, operatorOf(res));
+        await module(s).service.returnLoanerCard(params.id, actor);
         return { id: params.id, available: true };
       });
     },
@@ -404,8 +406,8 @@ export const visitorRoutes: RouteDef[] = [
     access: { roles: MANAGERS },
     body: z.strictObject({ kind: z.enum(['name', 'company']), value: text(200), note: optionalText(500) }),
     status: 201,
-    async handler(s, { body, res }) {
-      return module(s).service.addWatchEntry({ kind: body.kind, value: body.value, note: body.note || null }, operatorOf(res));
+    async handler(s, { body, actor }) {
+      return module(s).service.addWatchEntry({ kind: body.kind, value: body.value, note: body.note || null }, actor);
     },
   }),
   defineRoute({
@@ -415,9 +417,9 @@ export const visitorRoutes: RouteDef[] = [
     tags: ['visitors'],
     access: { roles: MANAGERS },
     params: z.strictObject({ id }),
-    async handler(s, { params, res }) {
+    async handler(s, { params, res, actor }) {
       return answer(res, async () => {
-        await module(s).service.removeWatchEntry(params.id, operatorOf(res));
+        await module(s).service.removeWatchEntry(params.id, actor);
         return { id: params.id, removed: true };
       });
     },
@@ -430,8 +432,12 @@ export const visitorRoutes: RouteDef[] = [
     tags: ['visitors'],
     access: { roles: MANAGERS },
     params: byVisitor,
-    async handler(s, { params, res }) {
-      return answer(res, () => module(s).service.ndaProof(params.id));
+    async handler(s, { params, res, actor }) {
+      return answer(res, async () => {
+        const proof = await module(s).service.ndaProof(params.id);
+        await logDisclosure(s, actor, proof.pseudonym, 'nda_proof');
+        return proof;
+      });
     },
   }),
   defineRoute({
@@ -441,8 +447,12 @@ export const visitorRoutes: RouteDef[] = [
     tags: ['visitors'],
     access: { roles: MANAGERS },
     params: byVisitor,
-    async handler(s, { params, res }) {
-      return answer(res, () => module(s).service.personalDataOf(params.id));
+    async handler(s, { params, res, actor }) {
+      return answer(res, async () => {
+        const data = await module(s).service.personalDataOf(params.id);
+        await logDisclosure(s, actor, data.pseudonym, 'personal_data');
+        return data;
+      });
     },
   }),
 ];

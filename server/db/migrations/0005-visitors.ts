@@ -51,7 +51,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     status: { type: DataTypes.STRING(20), allowNull: false },
     escort_required: flag(false),
     expected_at: at(true),
-    // SHA-256 of the one-time pre-registration token; null once used.
+    // SHA-256 of the one-time pre-registration token (once used it only answers "already used"); null once purged.
     token_hash: { type: DataTypes.STRING(64), allowNull: true, unique: true },
     token_expires_at: at(true),
     // SHA-256 of the token printed on the badge; null once signed out.

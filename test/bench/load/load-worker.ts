@@ -56,7 +56,7 @@ async function connect(config: LoadConfig, tracker: Tracker): Promise<{ clients:
     const batch = Array.from({ length: Math.min(CONNECT_PARALLEL, config.boards - b) }, (_, i) => connectBoard(config, tracker, b + i));
     clients.push(...(await Promise.all(batch)));
   }
-  const socket = io(config.socketUrl, { transports: ['websocket'], reconnection: false });
+  const socket = io(config.socketUrl, { transports: ['websocket'], reconnection: false, extraHeaders: { ...config.socketHeaders } });
   socket.on('custody', (leaves: { index: number; event: { type?: string; device?: string; ts_device?: string } }[]) => {
     const at = now();
     for (const { event } of leaves) {

@@ -3,6 +3,8 @@
 export interface LoadConfig {
   mqttUrl: string;
   socketUrl: string;
+  /** Session cookie and origin of a signed-in staff user: the live socket admits nobody else. */
+  socketHeaders: { cookie: string; origin: string };
   /** Cabinet boards (MQTT clients) the reads are dealt over. */
   boards: number;
   events: number;

@@ -123,5 +123,5 @@ describe.runIf(socatReady())('simulate + devices watch', () => {
     } finally {
       await ptys.stop();
     }
-  });
+  }, 90_000);
 });

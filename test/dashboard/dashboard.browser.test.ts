@@ -1,0 +1,236 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { verifyBundle } from '../../server/custody-log/bundle';
+import { startTestServer, type ServerFixture } from '../support/server';
+import { chromiumAvailable, launchChromium } from './support/chromium';
+import { builtDashboard } from './support/dashboard-build';
+import { Cab4Board, CAB4_FILE, MANAGER_BADGE, seedOffice } from './support/office';
+import { feedEntrySeen, installFeedClock, screenshot, seriousViolations } from './support/page-tools';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+
+/**
+ * The dashboard, built by vite and served by a whole test office, driven in Debian's Chromium.
+ * The browser reaches the office through a TCP proxy so a test can cut its connections.
+ */
+const UNKNOWN_BADGE = 'DEADBEEF';
+
+describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
+  let f: ServerFixture;
+  let proxy: TcpProxy;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let board: Cab4Board;
+  const pageErrors: string[] = [];
+  const size = () => f.server.services.writer.size;
+
+  beforeAll(async () => {
+    const build = await builtDashboard();
+    if (build.buildMs) console.log(`dashboard built in ${build.buildMs} ms`);
+    f = await startTestServer({ dashboardDir: build.dir });
+    await seedOffice(f);
+    proxy = await startTcpProxy(f.url);
+    board = await Cab4Board.connect(f);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, reducedMotion: 'reduce' });
+    await installFeedClock(context);
+    page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await board?.close();
+    await proxy?.close();
+    await f?.close();
+  });
+
+  it('shows a device read published over MQTT in the live feed within one second', async () => {
+    await page.goto(`${proxy.url}/`);
+    await page.locator('[data-connection="live"]').waitFor();
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const after = size() - 1;
+      const published = Date.now();
+      await board.publish({ kind: 'badge', uid: UNKNOWN_BADGE, format: 'hex' });
+      const seen = await feedEntrySeen(page, after, 'device.read');
+      latencies.push(seen.at - published);
+      expect(seen.text).toContain('Badge read at cab-4 (not recognized)');
+    }
+    console.log(`live feed latency, MQTT publish → line on screen: ${latencies.map((ms) => `${ms} ms`).join(', ')}`);
+    expect(Math.max(...latencies)).toBeLessThan(1000);
+    // Newest first, and the decisions on the read are there as lines of their own.
+    const first = page.locator('[data-testid="feed"] li').first();
+    expect(Number(await first.getAttribute('data-index'))).toBe(size() - 1);
+    await expect.poll(() => page.locator('[data-testid="feed"] li[data-type="access.denied"]').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid="feed"]').innerText()).toContain('Access refused at cab-4: unknown badge');
+  });
+
+  it('finds a file, shows its custody timeline verified in the browser, and downloads a bundle that verifies offline', async () => {
+    // Margaret opens cabinet D and takes the file out.
+    await board.read({ kind: 'badge', uid: MANAGER_BADGE, format: 'hex' });
+    await board.read({ kind: 'door', state: 'open' });
+    await board.read({ kind: 'barcode', data: CAB4_FILE });
+    await board.read({ kind: 'door', state: 'closed' });
+
+    await page.goto(`${proxy.url}/`);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Files' }).click();
+    await page.getByLabel('Barcode, client or matter').fill(CAB4_FILE);
+    await page.getByLabel('Barcode, client or matter').press('Enter');
+    await expect.poll(() => page.url()).toContain(`/files?q=${CAB4_FILE}`);
+    const row = page.getByRole('row').filter({ hasText: CAB4_FILE });
+    await expect.poll(() => row.innerText()).toMatch(/Checked out/);
+    await row.getByRole('link', { name: CAB4_FILE }).click();
+
+    const mark = page.getByTestId('verified-mark');
+    await mark.waitFor({ timeout: 10_000 });
+    expect(await mark.getAttribute('data-signature')).toBe('verified');
+    expect(await mark.innerText()).toContain('Verified in this browser');
+    const custody = (await (await fetch(`${f.url}/api/v1/records/${CAB4_FILE}/custody`)).json()) as { entries: { index: number; event: { type: string } }[] };
+    const items = page.locator('[data-testid="timeline"] > li');
+    await expect.poll(() => items.count()).toBe(custody.entries.length);
+    expect(custody.entries.map((e) => e.event.type)).toEqual(['record.imported', 'record.checked_out']);
+    expect(await items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-mark')))).toEqual(custody.entries.map(() => 'verified'));
+    expect(await items.nth(1).innerText()).toMatch(/File SK-000043 checked out by person [0-9a-f]{6} at cab-4/);
+    await screenshot(page, 'file-custody-timeline');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download bundle' }).click()]);
+    expect(download.suggestedFilename()).toBe(`custody-${CAB4_FILE}.json`);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const verdict = verifyBundle(text, { trustedKey: f.server.services.key.verifierKey });
+    expect(verdict).toMatchObject({ ok: true });
+    expect(verdict.ok && verdict.entries.map((e) => e.type)).toEqual(['record.imported', 'record.checked_out']);
+
+    // She brings it back: the open page follows by itself, and the new entry verifies too.
+    await board.read({ kind: 'badge', uid: MANAGER_BADGE, format: 'hex' });
+    await board.read({ kind: 'barcode', data: CAB4_FILE });
+    await expect.poll(() => items.count(), { timeout: 8000 }).toBe(3);
+    await expect.poll(() => items.nth(2).getAttribute('data-mark'), { timeout: 8000 }).toBe('verified');
+    expect(await page.locator('.record-summary').innerText()).toContain('In its cabinet');
+  });
+
+  it('refuses a bundle altered on its way to the browser', async () => {
+    await page.route(`**/api/v1/records/${CAB4_FILE}/bundle`, async (route) => {
+      const response = await route.fetch();
+      const text = await response.text();
+      // One base64 character of the first leaf, changed.
+      const tampered = text.replace(/"leaf":"(.)/, (_m, c: string) => `"leaf":"${c === 'c' ? 'd' : 'c'}`);
+      await route.fulfill({ response, body: tampered });
+    });
+    try {
+      await page.goto(`${proxy.url}/files/${CAB4_FILE}`);
+      const bad = page.getByTestId('not-verified');
+      await bad.waitFor({ timeout: 10_000 });
+      expect(await bad.innerText()).toMatch(/Not verified/);
+      expect(await page.getByTestId('verified-mark').count()).toBe(0);
+      expect(await page.locator('[data-testid="timeline"] > li[data-mark="verified"]').count()).toBe(0);
+    } finally {
+      await page.unroute(`**/api/v1/records/${CAB4_FILE}/bundle`);
+    }
+  });
+
+  it('shows a lost connection, recovers by itself without a reload, counts what it missed, and shows new events', async () => {
+    await page.goto(`${proxy.url}/`);
+    await page.locator('[data-connection="live"]').waitFor();
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    await proxy.drop();
+    const lostAt = Date.now();
+    await page.getByTestId('connection-lost').waitFor({ timeout: 5000 });
+    console.log(`connection loss shown after ${Date.now() - lostAt} ms`);
+    expect(await page.locator('.topbar [data-connection]').getAttribute('data-connection')).toBe('reconnecting');
+    await screenshot(page, 'live-disconnected', { fullPage: false });
+
+    // Committed while the page cannot hear: must not vanish silently.
+    await board.read({ kind: 'badge', uid: UNKNOWN_BADGE, format: 'hex' });
+    await page.waitForTimeout(1500);
+    await proxy.resume();
+    const resumedAt = Date.now();
+    await page.locator('.topbar [data-connection="live"]').waitFor({ timeout: 10_000 });
+    console.log(`reconnected ${Date.now() - resumedAt} ms after the network came back`);
+    await page.getByTestId('connection-lost').waitFor({ state: 'detached' });
+    await expect.poll(() => page.locator('[data-testid="feed"] li[data-gap]').first().innerText()).toMatch(/entries committed while disconnected/);
+
+    const after = size() - 1;
+    const published = Date.now();
+    await board.publish({ kind: 'badge', uid: UNKNOWN_BADGE, format: 'hex' });
+    const seen = await feedEntrySeen(page, after, 'device.read');
+    expect(seen.at - published).toBeLessThan(1000);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+
+  it('raises alerts live on the alerts page', async () => {
+    await page.goto(`${proxy.url}/alerts`);
+    await page.getByTestId('alerts').waitFor();
+    const before = await page.locator('[data-testid="alerts"] > li').count();
+    // A door opened with no badge: forced open.
+    await board.read({ kind: 'door', state: 'open' });
+    await board.read({ kind: 'door', state: 'closed' });
+    await expect.poll(() => page.locator('[data-testid="alerts"] > li[data-alert-type="cabinet.forced"]').count(), { timeout: 5000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="alerts"] > li').count()).toBeGreaterThan(before);
+    expect(await page.locator('[data-alert-type="cabinet.forced"]').first().innerText()).toContain('cabinet opened without a badge');
+  });
+
+  const PAGES: [name: string, path: string, ready: (p: Page) => Promise<unknown>][] = [
+    ['live-activity', '/', (p) => p.locator('[data-testid="feed"] li').first().waitFor()],
+    ['files-search', '/files?q=Delacroix', (p) => p.locator('table tbody tr').first().waitFor()],
+    ['file-custody', `/files/${CAB4_FILE}`, (p) => p.getByTestId('verified-mark').waitFor({ timeout: 10_000 })],
+    ['alerts', '/alerts', (p) => p.getByTestId('alerts').waitFor()],
+    ['health-and-devices', '/system', (p) => p.getByTestId('devices').waitFor()],
+    ['cabinets-coming', '/cabinets', (p) => p.getByTestId('coming').waitFor()],
+    ['visitors-coming', '/visitors', (p) => p.getByTestId('coming').waitFor()],
+    ['kiosk', '/kiosk', (p) => p.getByRole('button', { name: /I have a QR code/ }).waitFor()],
+  ];
+
+  it('has no serious or critical accessibility violations on the main pages, from phone width to a wall screen', async () => {
+    const found: string[] = [];
+    for (const [width, height, suffix] of [
+      [1280, 860, ''],
+      [390, 844, '-phone'],
+      [2560, 1440, '-wall'],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      for (const [name, path, ready] of PAGES) {
+        if (suffix === '-wall' && !['live-activity', 'file-custody'].includes(name)) continue;
+        await page.goto(`${proxy.url}${path}`);
+        await ready(page);
+        await page.locator('.spinner').first().waitFor({ state: 'detached' });
+        for (const v of await seriousViolations(page)) found.push(`${name}${suffix}: ${v}`);
+        await screenshot(page, `${name}${suffix}`);
+        // Nothing sideways: the page fits the screen.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}${suffix} scrolls sideways`).toBe(true);
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
+    expect(found).toEqual([]);
+  });
+
+  it('works from the keyboard: skip link, focus on the new page heading, and the phone menu', async () => {
+    await page.goto(`${proxy.url}/`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+
+    await page.getByRole('link', { name: 'Health and devices' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Health and devices');
+    expect(await page.title()).toBe('Health and devices · Safekeep');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.isVisible()).toBe(false);
+    const menu = page.getByRole('button', { name: 'Menu' });
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    expect(await nav.isVisible()).toBe(true);
+    await screenshot(page, 'phone-menu', { fullPage: false });
+    await nav.getByRole('link', { name: 'Files' }).click();
+    await expect.poll(() => nav.isVisible()).toBe(false);
+    await page.setViewportSize({ width: 1280, height: 860 });
+    expect(pageErrors).toEqual([]);
+  });
+});
