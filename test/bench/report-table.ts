@@ -53,6 +53,7 @@ export function toTable(f: BenchFigures): string {
       : '  without MQTT: skipped',
     ...phase(f.phases.direct, f.direct?.events ?? 0).map((l) => `  ${l}`),
     `  one-read commits on an idle writer: ${lat(f.singleCommitMs)}`,
+    `  one in-transaction SELECT (the workflows' openVisit) on an idle server: through sequelize ${n(f.statement.sequelizeUs)} µs wall / ${n(f.statement.sequelizeCpuUs)} µs CPU; on the raw sqlite3 connection ${n(f.statement.rawUs)} µs wall / ${n(f.statement.rawCpuUs)} µs CPU`,
     f.grow.added > 0
       ? `  writer alone, raw reads without workflows: ${n(f.grow.writerEventsPerS)} events/s (${n(f.grow.added)} leaves grown for verify); a checkpoint over them ${n(f.grow.checkpointMs)} ms`
       : '  writer alone: skipped (log already large enough)',

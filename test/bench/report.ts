@@ -1,6 +1,6 @@
 import type { BaselineResult } from './baseline';
 import type { DecoderFigures } from './decoders';
-import type { IngestDirectResult } from './diagnostics';
+import type { IngestDirectResult, StatementCost } from './diagnostics';
 import type { Distribution, LoadResult } from './load/protocol';
 import type { PhaseStats } from './server-monitor';
 import { round } from './stats';
@@ -13,6 +13,7 @@ export interface BenchFigures {
   phases: Record<string, PhaseStats>;
   direct: IngestDirectResult | null;
   singleCommitMs: Distribution;
+  statement: StatementCost;
   grow: GrowResult;
   verify: VerifyResult;
   baseline: BaselineResult;
@@ -99,6 +100,12 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
         server: phaseJson(f.phases.direct, f.direct.events),
       },
       single_commit_ms: dist(f.singleCommitMs),
+      in_transaction_select_us: {
+        sequelize_wall: round(f.statement.sequelizeUs),
+        sequelize_cpu: round(f.statement.sequelizeCpuUs),
+        raw_sqlite3_wall: round(f.statement.rawUs),
+        raw_sqlite3_cpu: round(f.statement.rawCpuUs),
+      },
       writer_raw_events_per_s: round(f.grow.writerEventsPerS),
       checkpoint_ms: round(f.grow.checkpointMs),
     },

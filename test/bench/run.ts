@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
 import { measureBaseline } from './baseline';
 import { measureDecoders, type DecoderFigures } from './decoders';
-import { commitLatency, ingestDirect, type IngestDirectResult } from './diagnostics';
+import { commitLatency, ingestDirect, statementCost, type IngestDirectResult } from './diagnostics';
 import { runLoad } from './load/host';
 import { removeTempDirs, startBenchOffice, type BenchOffice } from './office';
 import { parseOptions, type BenchOptions } from './options';
@@ -84,6 +84,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
     monitor.stop();
     progress(`diagnostics: ${options.singleCommits} one-read commits, one after the other`);
     const singleCommitMs = await commitLatency(services, options.singleCommits);
+    const statement = await statementCost(services, 500);
 
     let grow: GrowResult = { added: 0, seconds: 0, writerEventsPerS: 0, checkpointMs: 0 };
     if (services.writer.size < options.growBelow) {
@@ -100,6 +101,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
       phases: monitor.phases,
       direct,
       singleCommitMs,
+      statement,
       grow,
       verify,
       baseline,

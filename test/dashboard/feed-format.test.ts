@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { actorLabel, describeEvent, type FeedLine } from '../../dashboard/src/lib/feed-format';
+import { actorLabel, describeEvent, type FeedLine, type Names } from '../../dashboard/src/lib/feed-format';
 import type { LeafEvent } from '../../server/custody-log/leaf';
 
 const ts_server = '2026-03-02T14:05:09Z';
 const actor = 'p_6a642a0123456789abcdef01';
 const record = '0199aa00-0000-7000-8000-00000f72c52a';
 const barcodes = { record: (id: string) => (id === record ? 'SK-000043' : undefined) };
-const line = (event: Omit<LeafEvent, 'ts_server'>, names = barcodes): FeedLine => describeEvent({ ts_server, ...event } as LeafEvent, names);
+const line = (event: Omit<LeafEvent, 'ts_server'>, names: Names = barcodes): FeedLine => describeEvent({ ts_server, ...event } as LeafEvent, names);
 
 describe('custody leaf → feed line', () => {
   it.each<[string, Omit<LeafEvent, 'ts_server'>, string, FeedLine['tone'], FeedLine['category']]>([

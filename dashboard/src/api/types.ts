@@ -4,16 +4,23 @@
  * than the dashboard at run time.
  */
 import type { z } from 'zod';
-import type { InferAttributes } from 'sequelize';
 import type { recordSchema } from '../../../server/api/routes/records';
 import type { healthSchema } from '../../../server/api/routes/health';
-import type { Alert, RecordStatus, Role } from '../../../server/db/models';
+import type { RecordStatus } from '../../../server/db/models';
+import type { AccessRole } from '../../../server/api/route';
+import type { alertSchema } from '../../../server/api/routes/alerts';
+import type { sessionSchema } from '../../../server/api/routes/auth';
+import type { personSchema } from '../../../server/api/routes/admin';
+import type { labelSchema } from '../../../server/api/routes/visitors';
 import type { DirectoryDevice } from '../../../server/domain/directory';
 import type { LeafEvent } from '../../../server/custody-log/leaf';
 import type { CustodyBundle } from '../../../server/custody-log/bundle';
 import type { BusEvents } from '../../../server/ingest/event-bus';
 
-export type { LeafEvent, CustodyBundle, RecordStatus, Role };
+export type { LeafEvent, CustodyBundle, RecordStatus };
+
+/** Who can sign in: people's roles and the reception kiosk's own account. */
+export type Role = AccessRole;
 
 /** What a value looks like after JSON.stringify on the server and JSON.parse here. */
 export type Jsonified<T> = T extends Date
@@ -64,9 +71,9 @@ export interface CheckpointResponse {
   verifier_key: string;
 }
 
-/** GET /api/v1/alerts: the rows of the alerts table, as JSON. */
-export type AlertJson = Jsonified<InferAttributes<Alert>>;
-export type AlertStatus = AlertJson['status'];
+/** GET /api/v1/alerts and POST /api/v1/alerts/:id/acknowledge. */
+export type AlertJson = Jsonified<z.infer<typeof alertSchema>>;
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 export interface AlertList {
   alerts: AlertJson[];
 }
@@ -80,3 +87,23 @@ export type AlertEmit = BusEvents['alert.raised'];
 export type AnswerEmit = BusEvents['station.answer'];
 /** 'writer': the writer stopped or resumed accepting writes (dates arrive as strings). */
 export type WriterEmit = { accepting: false; reason: string; since: string } | { accepting: true; at: string };
+
+/** GET /api/v1/auth/session */
+export type SessionJson = z.infer<typeof sessionSchema>;
+/** POST /api/v1/auth/login, /totp/verify, /totp/confirm, /setup (server/api/routes/auth.ts answerLogin). */
+export interface LoginAnswer {
+  status: 'ok' | 'mfa_required' | 'mfa_enrolment_required';
+  csrf_token: string;
+}
+/** POST /api/v1/auth/totp/enrol */
+export interface TotpEnrolment {
+  secret: string;
+  uri: string;
+  qr_svg: string;
+}
+
+/** GET /api/v1/people (managers): names for the person ids records and visits carry. */
+export type PersonJson = z.infer<typeof personSchema>;
+
+/** The badge label of a visitor signed in at the kiosk. */
+export type VisitorLabel = z.infer<typeof labelSchema>;

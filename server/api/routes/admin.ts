@@ -11,7 +11,7 @@ const ADMIN = ['admin'] as const;
 const MANAGERS = ['manager', 'admin'] as const;
 const id = z.strictObject({ id: z.string().min(1).max(64) });
 const hhmm = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'must be "HH:MM"');
-const personSchema = z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), role: z.string(), active: z.boolean() });
+export const personSchema = z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), role: z.string(), active: z.boolean() });
 const personJson = (p: Person) => personSchema.parse({ id: p.id, name: p.name, email: p.email, role: p.role, active: Boolean(p.active) });
 
 const admin = (s: Services) => new AdminService(s.writer);

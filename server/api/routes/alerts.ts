@@ -3,7 +3,7 @@ import { Alert } from '../../db/models';
 import { acknowledgeAlert } from '../../domain/alerts-service';
 import { defineRoute } from '../route';
 
-const alertSchema = z.object({
+export const alertSchema = z.object({
   id: z.string(),
   type: z.string(),
   severity: z.string(),

@@ -13,7 +13,7 @@ import { defineRoute, HttpError, type AccessRole } from '../route';
 const EVERYONE: readonly AccessRole[] = ['reception', 'staff', 'manager', 'admin', 'kiosk'];
 const code = z.string().trim().regex(/^\d{6,8}$/, 'must be the 6-digit code from your authenticator');
 const password = z.string().min(1).max(1024);
-const sessionSchema = z.object({
+export const sessionSchema = z.object({
   signed_in: z.boolean(),
   mfa_pending: z.boolean().optional(),
   username: z.string().optional(),

@@ -107,7 +107,7 @@ const byVisitor = z.strictObject({ id });
 
 const agreementBody = z.strictObject({ agreement_ref: text(100), agreement_expires_at: instant, access_until: instant.optional() });
 
-const labelSchema = z.object({
+export const labelSchema = z.object({
   token: z.string(),
   first_name: z.string(),
   host_name: z.string(),
