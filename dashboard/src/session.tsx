@@ -1,51 +1,84 @@
 /**
- * Who is using the dashboard. Sign-in is being built (server/auth); until it is served, the server
- * only listens on loopback and treats its caller as the local operator, so the session is a local
- * manager. When the session endpoint exists, `loadSession` asks it; a 401 then shows the login page
- * (the `signed-out` state) and navigation follows the role.
+ * Who is using the dashboard, from GET /api/v1/auth/session. The API client sends the session's
+ * CSRF token on state-changing requests; any 401 sends the page back to sign-in. Navigation and
+ * pages follow the role. A server without sign-in (404 on the session endpoint, older versions
+ * listening on loopback only) is used as the local operator, a manager.
  */
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { setApiCredentials } from './api/client';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { authApi } from './api/auth';
+import { ApiError, setApiCredentials } from './api/client';
 import type { Role } from './api/types';
 
 export type Session =
-  | { status: 'local'; role: Role; user: null; csrfToken: null }
-  | { status: 'signed-in'; role: Role; user: { display_name: string }; csrfToken: string }
-  | { status: 'signed-out'; role: null; user: null; csrfToken: null };
+  | { status: 'loading' }
+  | { status: 'signed-out'; reason?: string }
+  /** Password accepted; the authenticator code (or enrolling one) is still owed. */
+  | { status: 'mfa'; username: string; role: Role; csrfToken: string }
+  | { status: 'signed-in'; username: string; role: Role; csrfToken: string }
+  | { status: 'local'; role: Role };
 
-/** What the dashboard runs as while the server has no sign-in: loopback-only, full access. */
-export const LOCAL_SESSION: Session = { status: 'local', role: 'manager', user: null, csrfToken: null };
-const SIGNED_OUT: Session = { status: 'signed-out', role: null, user: null, csrfToken: null };
+const LOCAL: Session = { status: 'local', role: 'manager' };
 
-/** The one place that will ask the server for the session (GET /api/v1/session) once it exists. */
-export async function loadSession(): Promise<Session> {
-  return LOCAL_SESSION;
+export async function loadSession(signal?: AbortSignal): Promise<Session> {
+  try {
+    const s = await authApi.session(signal);
+    if (!s.signed_in || !s.username || !s.role || !s.csrf_token) return { status: 'signed-out' };
+    const base = { username: s.username, role: s.role as Role, csrfToken: s.csrf_token };
+    return s.mfa_pending ? { status: 'mfa', ...base } : { status: 'signed-in', ...base };
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return LOCAL;
+    throw err;
+  }
 }
 
 interface SessionValue {
   session: Session;
-  /** Does the current session hold one of these roles? */
+  /** May the current session use something open to these roles? */
   can(roles: readonly Role[]): boolean;
-  setSession(next: Session): void;
+  /** Ask the server again (after signing in, or when a request was refused). */
+  refresh(): Promise<void>;
+  /** Keep using the CSRF token a sign-in step answered, before the session is complete. */
+  setCsrfToken(token: string): void;
+  signOut(): Promise<void>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
 
-export function SessionProvider({ children, initial = LOCAL_SESSION }: { children: ReactNode; initial?: Session }) {
-  const [session, setSession] = useState<Session>(initial);
-  useEffect(() => {
-    let live = true;
-    void loadSession().then((s) => live && setSession(s));
-    return () => {
-      live = false;
-    };
+export function SessionProvider({ children, initial }: { children: ReactNode; initial?: Session }) {
+  const [session, setSession] = useState<Session>(initial ?? { status: 'loading' });
+  const refresh = useCallback(async () => {
+    try {
+      setSession(await loadSession());
+    } catch {
+      setSession({ status: 'signed-out', reason: 'The server cannot be reached. Try again in a moment.' });
+    }
   }, []);
   useEffect(() => {
-    setApiCredentials({ csrfToken: session.csrfToken, onUnauthorized: session.status === 'signed-in' ? () => setSession(SIGNED_OUT) : null });
+    if (!initial) void refresh();
+  }, [initial, refresh]);
+  useEffect(() => {
+    const token = session.status === 'signed-in' || session.status === 'mfa' ? session.csrfToken : null;
+    setApiCredentials({
+      csrfToken: token,
+      onUnauthorized: session.status === 'signed-in' ? () => setSession({ status: 'signed-out', reason: 'Your session has ended. Please sign in again.' }) : null,
+    });
   }, [session]);
+  const signOut = useCallback(async () => {
+    try {
+      await authApi.logout();
+    } finally {
+      setSession({ status: 'signed-out', reason: 'You are signed out.' });
+    }
+  }, []);
   const value = useMemo<SessionValue>(
-    () => ({ session, setSession, can: (roles) => session.role !== null && roles.includes(session.role) }),
-    [session],
+    () => ({
+      session,
+      refresh,
+      signOut,
+      setCsrfToken: (token) => setApiCredentials({ csrfToken: token }),
+      can: (roles) => (session.status === 'signed-in' || session.status === 'local') && roles.includes(session.role),
+    }),
+    [session, refresh, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -17,6 +17,8 @@ export const SOCKET_EVENTS: Readonly<Record<string, readonly AccessRole[]>> = {
   answer: ['reception', 'staff', 'manager', 'admin', 'kiosk'],
   writer: ['manager', 'admin'],
   'record.available': ['staff', 'manager', 'admin'],
+  /** A visitor signed in: hosts see it on the dashboard. */
+  visitor: ['reception', 'staff', 'manager', 'admin'],
 };
 
 const room = (role: string) => `role:${role}`;
@@ -59,6 +61,7 @@ export class LiveSocket {
       bus.on('alert.raised', (alert) => emit('alert', alert)),
       bus.on('station.answer', (answer) => emit('answer', answer)),
       bus.on('record.available', (notice) => emit('record.available', notice)),
+      bus.on('visitor.arrived', (arrival) => emit('visitor', arrival)),
       bus.on('writer.halted', ({ reason, since }) => emit('writer', { accepting: false, reason, since })),
       bus.on('writer.resumed', ({ at }) => emit('writer', { accepting: true, at })),
     );

@@ -73,6 +73,19 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = firmwareConfigGenerate(loadContext(), opts);
     });
 
+  program
+    .command('user')
+    .description('sign-in accounts')
+    .command('add')
+    .description('create an account; the password is read from SAFEKEEP_NEW_PASSWORD or standard input')
+    .requiredOption('--username <name>')
+    .option('--role <role>', 'reception | staff | manager | admin', 'staff')
+    .option('--kiosk', 'the reception kiosk account (it can only do what the kiosk needs)')
+    .action(async (opts: { username: string; role: string; kiosk?: boolean }) => {
+      const { userAdd } = await import('./user-command');
+      exitCode = await userAdd(loadContext(), opts);
+    });
+
   const log = program.command('log').description('the custody log');
   log
     .command('verify')

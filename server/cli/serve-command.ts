@@ -1,4 +1,5 @@
 import { OfficeServer } from '../office-server';
+import { firstAdminLink } from '../auth/first-admin';
 import { UsageError, type CliContext } from './context';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -25,6 +26,8 @@ export async function serveCommand(ctx: CliContext): Promise<number> {
   requireLoopback(ctx.env.host);
   const server = await OfficeServer.start({ env: ctx.env, office: ctx.office, logger: ctx.logger });
   console.log(`Safekeep is running at ${server.url}`);
+  const link = await firstAdminLink(server.services.auth, server.url);
+  if (link) console.log(`No administrator yet. Create the first one within the hour at:\n  ${link}`);
   return runUntilSignal(server);
 }
 

@@ -15,6 +15,8 @@ const SQLITE_CONNECTION_PRAGMAS = [
   'PRAGMA foreign_keys=ON',
   'PRAGMA busy_timeout=10000',
   'PRAGMA cache_size=-32000',
+  // Deleted rows (purged visitor data, expired sessions) are overwritten, not just unlinked.
+  'PRAGMA secure_delete=ON',
 ];
 
 interface RawSqliteConnection {

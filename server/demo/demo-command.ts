@@ -8,6 +8,7 @@ import { systemClock } from '../shared/clock';
 import { runUntilSignal, requireLoopback } from '../cli/serve-command';
 import { Simulator } from '../../devices/simulator/simulator';
 import { DEMO_PEOPLE, DEMO_RECORD_COUNT, demoBarcode, seedDemoOffice } from './seed';
+import { demoAccounts, describeAccounts } from './demo-accounts';
 
 const DEMO_OFFICE_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'office.yaml');
 
@@ -47,6 +48,7 @@ export async function demoCommand(): Promise<number> {
   const { services } = server;
   const seeded = await seedDemoOffice(services.writer);
   await services.directory.refreshBadges(services.db.sequelize);
+  const accounts = await demoAccounts(services.auth, services.writer, services.clock, env.dataDir);
   await simulator.start({ mqttUrl: services.brokerStatus().url });
   console.log(
     [
@@ -54,6 +56,8 @@ export async function demoCommand(): Promise<number> {
       `Safekeep demo office "${office.office.name}" is running at ${server.url}`,
       `  data: ${env.dataDir}${seeded ? ' (seeded: 8 people with badges, 500 client files SK-000001..SK-000500)' : ''}`,
       `  health: ${server.url}/api/health   API: ${server.url}/api/openapi.json`,
+      '  sign in as (demo accounts; managers and admins also need the code from an authenticator app set up with the secret):',
+      ...describeAccounts(accounts),
       '  simulated readers are sending badge reads, scans and door events; press Ctrl+C to stop.',
       '',
     ].join('\n'),

@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import { v7 as uuidv7 } from 'uuid';
 import { FileRecord } from '../db/models';
 import type { WriteContext } from '../ingest/custody-writer';
@@ -100,4 +101,29 @@ export async function applyOutcomes(ctx: WriteContext, outcomes: readonly Dispos
 export function announce(bus: EventBus, after: Pick<AfterCommit, 'alerts' | 'commands'>): void {
   for (const alert of after.alerts) bus.emit('alert.raised', alert);
   for (const command of after.commands) bus.emit('device.command', command);
+}
+
+/**
+ * For files just created or imported: each one an active matter- or client-wide hold already
+ * covers is flagged, and its chain gets a `hold.placed` entry naming that hold. Call it in the
+ * creating job, after the files' first entries (records-service's insertRecords). Decisions never
+ * depend on it (they read the hold rows too); it keeps the flag and each file's chain complete.
+ */
+export async function applyActiveHolds(ctx: WriteContext, recordIds: readonly string[]): Promise<void> {
+  if (recordIds.length === 0) return;
+  const sequelize = sequelizeOf(ctx);
+  const rows = await sequelize.query<{ record_id: string; hold_id: string; scope: string }>(
+    `SELECT r.id AS record_id, h.id AS hold_id, h.scope FROM records r JOIN legal_holds h ON h.released_at IS NULL AND (
+       (h.scope = 'record' AND h.record_id = r.id) OR
+       (h.scope = 'matter' AND h.client = r.client AND h.matter = r.matter) OR
+       (h.scope = 'client' AND h.client = r.client))
+     WHERE r.id IN (:ids) ORDER BY r.id, h.placed_at`,
+    { type: QueryTypes.SELECT, replacements: { ids: [...recordIds] }, transaction: ctx.transaction },
+  );
+  const flagged = new Set<string>();
+  for (const row of rows) {
+    await ctx.append({ type: 'hold.placed', actor: 'system', record: row.record_id, hold: row.hold_id, scope: row.scope, reason: 'added_to_held_scope' });
+    if (!flagged.has(row.record_id)) await applyDisposalWrite(ctx, { kind: 'hold.flag', recordId: row.record_id, held: true });
+    flagged.add(row.record_id);
+  }
 }

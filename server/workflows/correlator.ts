@@ -82,7 +82,7 @@ export class Correlator {
     const snapshot = new SnapshotReader(FileRecord.sequelize!, ctx.transaction);
     const outcomes =
       place.kind === 'cabinet'
-        ? await this.atCabinet(snapshot, place.cabinet, event, actor, ctx.now)
+        ? await this.atCabinet(snapshot, place.cabinet, event, actor, ctx)
         : await this.atDesk(snapshot, place.desk, event, actor, ctx.now);
     await this.apply(ctx, outcomes, event.deviceId, evidenceId, after);
     return after;
@@ -93,8 +93,9 @@ export class Correlator {
     cabinet: OfficeConfig['cabinets'][number],
     event: DeviceEvent,
     actor: string | undefined,
-    now: Date,
+    ctx: WriteContext,
   ): Promise<Outcome[]> {
+    const now = ctx.now;
     const place: CabinetPlace = { id: cabinet.id, ...(cabinet.lock ? { lockDevice: cabinet.lock } : {}) };
     const visit = await snapshot.openVisit(cabinet.id);
     if (event.kind === 'badge') {
@@ -102,7 +103,7 @@ export class Correlator {
       const office = this.deps.office.office;
       const access = decideCabinetAccess({
         person,
-        visitorBadge: false,
+        visitorBadge: !person && (await this.isVisitorCredential(ctx, event.credential)),
         cabinetId: cabinet.id,
         rules: person ? await snapshot.rulesOf(person.id) : [],
         currentPolicy: await snapshot.currentPolicy(now),

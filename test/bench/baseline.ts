@@ -6,6 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { encodeLeaf } from '../../server/custody-log/leaf';
 import { hashLeaf } from '../../server/custody-log/merkle';
 import { benchTempDir } from './office';
+import { distribution } from './stats';
 
 export interface BaselineResult {
   rows: number;
@@ -13,7 +14,11 @@ export interface BaselineResult {
   rowsPerS: number;
   /** Average stored bytes of the row's values. */
   rowBytes: number;
+  /** One row per transaction, same table and settings: this disk's durable-commit latency, ms. */
+  singleRowCommitMs: { p50: number; p99: number };
 }
+
+const SINGLE_ROW_COMMITS = 200;
 
 const ROWS_PER_TX = 1000;
 const COLUMNS = ['id', 'idempotency_key', 'device_id', 'kind', 'payload', 'ts_device', 'ts_received', 'log_index', 'leaf', 'leaf_hash'];
@@ -53,7 +58,20 @@ export async function measureBaseline(rows: number): Promise<BaselineResult> {
     const seconds = (performance.now() - started) / 1000;
     await new Promise<void>((resolve) => insert.finalize(() => resolve()));
     const total = batches * ROWS_PER_TX;
-    return { rows: total, seconds, rowsPerS: total / seconds, rowBytes: bytes / total };
+    const one = db.prepare(`INSERT INTO events (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')})`);
+    const commits = new Float64Array(SINGLE_ROW_COMMITS);
+    const sample = params[0]!.slice(0, COLUMNS.length);
+    for (let i = 0; i < SINGLE_ROW_COMMITS; i++) {
+      const row = [`single-${i}`, `single:${i}`, ...sample.slice(2)];
+      const t0 = performance.now();
+      await run('BEGIN IMMEDIATE');
+      await new Promise<void>((resolve, reject) => one.run(row, (err: Error | null) => (err ? reject(err) : resolve())));
+      await run('COMMIT');
+      commits[i] = performance.now() - t0;
+    }
+    await new Promise<void>((resolve) => one.finalize(() => resolve()));
+    const single = distribution(commits);
+    return { rows: total, seconds, rowsPerS: total / seconds, rowBytes: bytes / total, singleRowCommitMs: { p50: single.p50, p99: single.p99 } };
   } finally {
     await new Promise<void>((resolve) => db.close(() => resolve()));
   }

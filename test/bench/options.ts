@@ -47,7 +47,7 @@ const DEFAULTS: BenchOptions = {
   singleCommits: 200,
   decoderMs: 300,
   checkpointMs: 0,
-  timeoutSeconds: 240,
+  timeoutSeconds: 200,
 };
 
 const NUMERIC: Record<string, keyof BenchOptions> = {

@@ -18,6 +18,17 @@ function phase(p: PhaseStats | undefined, reads: number): string[] {
   ];
 }
 
+/** Where one commit's time goes: the statements sequelize runs, and the rest (connection, PRAGMAs, JS). */
+function commitParts(p: PhaseStats | undefined, p50: number): string[] {
+  if (!p || p.commits === 0) return [];
+  const parts = Object.entries(p.queryKinds).map(([k, v]) => [k, (v.ms * 1000) / p.commits] as const);
+  const inStatements = parts.reduce((sum, [, us]) => sum + us, 0);
+  const mean = (p.seconds * 1e6) / p.commits;
+  return [
+    `    per commit (mean ${n(mean)} µs, p50 ${n(p50 * 1000)} µs): ${parts.map(([k, us]) => `${k} ${n(us)} µs`).join('; ')}; outside statements (new connection, its PRAGMAs, JS) ${n(mean - inStatements)} µs`,
+  ];
+}
+
 /** The readable table and the details behind it. */
 export function toTable(f: BenchFigures): string {
   const { flood, steady } = f.load;
@@ -53,12 +64,13 @@ export function toTable(f: BenchFigures): string {
       : '  without MQTT: skipped',
     ...phase(f.phases.direct, f.direct?.events ?? 0).map((l) => `  ${l}`),
     `  one-read commits on an idle writer: ${lat(f.singleCommitMs)}`,
+    ...commitParts(f.phases.single, f.singleCommitMs.p50),
     `  one in-transaction SELECT (the workflows' openVisit) on an idle server: through sequelize ${n(f.statement.sequelizeUs)} µs wall / ${n(f.statement.sequelizeCpuUs)} µs CPU; on the raw sqlite3 connection ${n(f.statement.rawUs)} µs wall / ${n(f.statement.rawCpuUs)} µs CPU`,
     f.grow.added > 0
       ? `  writer alone, raw reads without workflows: ${n(f.grow.writerEventsPerS)} events/s (${n(f.grow.added)} leaves grown for verify); a checkpoint over them ${n(f.grow.checkpointMs)} ms`
       : '  writer alone: skipped (log already large enough)',
     `verify: ${f.verify.ok ? 'intact' : `FAILED (${f.verify.problem})`}, ${n(f.verify.leaves)} leaves, ${f.verify.checkpointsVerified} checkpoints, ${n(f.verify.seconds, 2)} s`,
-    `baseline: ${n(f.baseline.rows)} rows of ${n(f.baseline.rowBytes)} bytes, 3 indexes, 1,000 per transaction, WAL + synchronous=FULL, ${n(f.baseline.seconds, 2)} s`,
+    `baseline: ${n(f.baseline.rows)} rows of ${n(f.baseline.rowBytes)} bytes, 3 indexes, 1,000 per transaction, WAL + synchronous=FULL, ${n(f.baseline.seconds, 2)} s; one row per transaction: p50 ${n(f.baseline.singleRowCommitMs.p50, 2)} / p99 ${n(f.baseline.singleRowCommitMs.p99, 2)} ms per commit`,
     '  note: each event writes 2 rows (device_events + log_entries, 5 index entries) plus its workflow facts; the baseline 1 row per event',
   ];
   if (f.decoders.available) {

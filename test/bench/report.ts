@@ -100,6 +100,7 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
         server: phaseJson(f.phases.direct, f.direct.events),
       },
       single_commit_ms: dist(f.singleCommitMs),
+      single_commit_statements: phaseJson(f.phases.single, f.phases.single?.commits ?? 1)?.statements ?? null,
       in_transaction_select_us: {
         sequelize_wall: round(f.statement.sequelizeUs),
         sequelize_cpu: round(f.statement.sequelizeCpuUs),
@@ -110,7 +111,12 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
       checkpoint_ms: round(f.grow.checkpointMs),
     },
     verify: { ok: f.verify.ok, leaves: f.verify.leaves, checkpoints: f.verify.checkpointsVerified, seconds: round(f.verify.seconds, 2), ...(f.verify.problem ? { problem: f.verify.problem } : {}) },
-    baseline: { rows: f.baseline.rows, row_bytes: round(f.baseline.rowBytes), seconds: round(f.baseline.seconds, 2) },
+    baseline: {
+      rows: f.baseline.rows,
+      row_bytes: round(f.baseline.rowBytes),
+      seconds: round(f.baseline.seconds, 2),
+      single_row_commit_ms: { p50: round(f.baseline.singleRowCommitMs.p50, 2), p99: round(f.baseline.singleRowCommitMs.p99, 2) },
+    },
     decoders: f.decoders.available ? Object.fromEntries(f.decoders.figures.map((d) => [d.decoder, round(d.readsPerSecond)])) : null,
     config: f.config,
     machine: { ...f.machine, loadBefore: round(f.machine.loadBefore, 2), loadAfter: round(f.machine.loadAfter, 2) },

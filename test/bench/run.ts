@@ -81,9 +81,11 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
       direct = await ingestDirect(services, { boards: options.boards, fromRead, events: options.directEvents, window: options.window, maxSeconds: 20 });
       monitor.end();
     }
-    monitor.stop();
     progress(`diagnostics: ${options.singleCommits} one-read commits, one after the other`);
+    monitor.start('single');
     const singleCommitMs = await commitLatency(services, options.singleCommits);
+    monitor.end();
+    monitor.stop();
     const statement = await statementCost(services, 500);
 
     let grow: GrowResult = { added: 0, seconds: 0, writerEventsPerS: 0, checkpointMs: 0 };

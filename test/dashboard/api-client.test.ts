@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, apiJson, CSRF_HEADER, NetworkError, setApiCredentials } from '../../dashboard/src/api/client';
-import { visitorsApi, VisitorsUnavailable } from '../../dashboard/src/api/visitors';
+import { NdaRequired, visitorsApi, VisitorRefused, VisitorsUnavailable } from '../../dashboard/src/api/visitors';
 
 interface Call {
   url: string;
@@ -28,7 +28,7 @@ describe('the dashboard API client', () => {
   it('sends the session cookie same-origin, and the CSRF token only on state-changing requests', async () => {
     setApiCredentials({ csrfToken: 'tok-123' });
     await apiJson('/api/v1/records', { query: { q: 'Birch', status: undefined, limit: 50 } });
-    await visitorsApi.signOut({ token: 'abc' });
+    await visitorsApi.signOutByToken('abc');
     expect(calls[0]!.url).toBe('/api/v1/records?q=Birch&limit=50');
     expect(calls[0]!.init.credentials).toBe('same-origin');
     expect(header(calls[0]!, CSRF_HEADER)).toBeUndefined();
@@ -54,12 +54,20 @@ describe('the dashboard API client', () => {
     await expect(apiJson('/api/health')).rejects.toBeInstanceOf(NetworkError);
   });
 
-  it('maps a missing visitors API (404) to VisitorsUnavailable, and keeps other errors', async () => {
-    answer = () => Response.json({ error: 'no route GET /api/v1/visitors/nda' }, { status: 404 });
-    await expect(visitorsApi.currentNda()).rejects.toBeInstanceOf(VisitorsUnavailable);
-    await expect(visitorsApi.signIn({ token: 't', nda_version: '1' })).rejects.toBeInstanceOf(VisitorsUnavailable);
-    answer = () => Response.json({ error: 'this invitation has expired' }, { status: 410 });
-    await expect(visitorsApi.signIn({ token: 't', nda_version: '1' })).rejects.toMatchObject({ status: 410, message: 'this invitation has expired' });
-    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual(['GET /api/v1/visitors/nda', 'POST /api/v1/visitors/sign-in', 'POST /api/v1/visitors/sign-in']);
+  it('tells a missing visitors endpoint from a visitor refusal, and brings the agreement text with an NDA refusal', async () => {
+    answer = () => Response.json({ error: 'no route POST /api/v1/visitors/sign-out' }, { status: 404 });
+    await expect(visitorsApi.signOutByToken('T')).rejects.toBeInstanceOf(VisitorsUnavailable);
+    answer = () => Response.json({ error: 'This code is not valid: please ask at reception', reason: 'token_unknown' }, { status: 404 });
+    await expect(visitorsApi.signIn({ token: 'T' })).rejects.toEqual(new VisitorRefused(404, 'token_unknown', 'This code is not valid: please ask at reception'));
+    const nda = { version: 3, sha256: 'a'.repeat(64), text: 'Keep it secret.' };
+    answer = () => Response.json({ error: 'Please read and accept the confidentiality agreement', reason: 'nda_required', nda }, { status: 409 });
+    const refusal = await visitorsApi.signIn({ token: 'T' }).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(NdaRequired);
+    expect(refusal).toMatchObject({ nda, outdated: false });
+    answer = () => Response.json({ error: 'no confidentiality agreement is set' }, { status: 404 });
+    expect(await visitorsApi.currentNda()).toBeNull();
+    answer = () => Response.json({ visit_id: 'v1' }, { status: 201 });
+    await visitorsApi.signIn({ token: 'T' }, { version: 3, sha256: 'a'.repeat(64), typed_name: 'Ada Lovelace' });
+    expect(JSON.parse(calls.at(-1)!.init.body as string)).toEqual({ token: 'T', nda: { version: 3, sha256: 'a'.repeat(64), typed_name: 'Ada Lovelace' }, badge: { kind: 'label' } });
   });
 });

@@ -7,6 +7,8 @@ import { decodeLeaf, type LeafEvent } from '../../server/custody-log/leaf';
 import { DisposalError } from '../../server/disposal/disposal-service';
 import { commitmentOf } from '../../server/disposal/commitment';
 import { asBool } from '../../server/disposal/disposal-snapshot';
+import { applyActiveHolds } from '../../server/disposal/apply';
+import { insertRecords } from '../../server/domain/records-service';
 import { disposalFixture, type DisposalFixture } from './db-fixture';
 
 const dialects = await dialectsUnderTest();
@@ -115,9 +117,22 @@ describe.each(dialects)('disposal on %s', (dialect) => {
   });
 
   it('a file added to a held matter later is held from its first day', async () => {
-    await hold({ scope: 'matter', client: 'Birch', matter: 'M2' });
+    const matterHold = await hold({ scope: 'matter', client: 'Birch', matter: 'M2' });
     await f.service.setDisposition('SK-500006', { retention_class: 'closed+7y' });
     expect(await f.service.eligibilityOf('SK-500006')).toMatchObject({ eligible: false, reason: 'legal_hold', held: true });
+    // A new file of the matter: held by the rows at once; applyActiveHolds completes its flag and chain.
+    await f.writer.submit({
+      run: async (ctx) => {
+        const [created] = await insertRecords(ctx, [{ barcode: 'SK-500007', client: 'Birch', matter: 'M2', volume: 1, title: 'New', confidentiality: 'confidential', retention_class: 'closed+7y' }], { actor: 'system:test', type: 'record.created' });
+        await applyActiveHolds(ctx, [created!.id]);
+      },
+    });
+    expect(await f.service.eligibilityOf('SK-500007')).toMatchObject({ eligible: false, reason: 'legal_hold' });
+    expect(asBool((await record('SK-500007')).legal_hold)).toBe(true);
+    const [id] = await f.query<{ id: string }>("SELECT id FROM records WHERE barcode = 'SK-500007'");
+    const leaves = (await f.store.entriesOfRecord(id!.id)).map((r) => decodeLeaf(r.leaf));
+    expect(leaves.map((e) => e.type)).toEqual(['record.created', 'hold.placed']);
+    expect(leaves[1]).toMatchObject({ hold: matterHold.id, scope: 'matter', reason: 'added_to_held_scope', record_seq: 2 });
   });
 
   it('pickup by the vendor’s badge, a certificate with a late hold, and the reconciliation', async () => {

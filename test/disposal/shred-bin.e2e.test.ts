@@ -5,13 +5,14 @@ import { importCsv } from '../../server/domain/csv-import';
 import { Alert, FileRecord } from '../../server/db/models';
 import { decodeLeaf } from '../../server/custody-log/leaf';
 import { QueryTypes } from 'sequelize';
+import type { Services } from '../../server/services';
+import type { ApiClient } from '../support/auth-client';
 import { binsOf, DisposalService } from '../../server/disposal/disposal-service';
 
 /**
  * Scenario script, end to end: real MQTT reads from shred-1's boards as their firmware sends them
  * (the ESPHome board's Wiegand reader, the Safekeep-firmware scanner), the real writer, correlator
- * and database of a whole running office. Holds, pickups and the certificate go through the
- * disposal service the routes call (the HTTP layer is covered in disposal-api.test.ts).
+ * and database of a whole running office, and its real API for a signed-in manager and staff.
  */
 describe('a shred bin, end to end', () => {
   let f: ServerFixture;
@@ -39,6 +40,8 @@ describe('a shred bin, end to end', () => {
     await waitForLog(before);
   };
   let disposal: DisposalService;
+  let manager: ApiClient;
+  let staff: ApiClient;
   const chain = async (barcode: string) => {
     const record = await FileRecord.findOne({ where: { barcode } });
     return (await f.server.services.store.entriesOfRecord(record!.id)).map((r) => decodeLeaf(r.leaf));
@@ -59,6 +62,12 @@ describe('a shred bin, end to end', () => {
     for (const p of await db.sequelize.query<{ id: string; email: string }>('SELECT id, email FROM people', { type: QueryTypes.SELECT })) people[p.email.split('@')[0]!] = p.id;
     bus.on('station.answer', (a) => answers.push(a));
     bus.on('device.command', (c) => commands.push(c));
+    // The manager's account is Mia's: holds she asks for name her.
+    manager = await f.as('manager');
+    staff = await f.as('staff');
+    await db.sequelize.query("UPDATE users SET person_id = :mia WHERE username = 'test-manager'", { replacements: { mia: people.mia } });
+    // Services do not carry the data directory yet: the certificate routes need it (see the report).
+    (f.server.services as Services & { dataDir?: string }).dataDir = f.dataDir;
     readerBoard = await mqtt.connectAsync(f.mqttUrl, { clientId: `shred-1-board-${boot}` });
     scannerBoard = await mqtt.connectAsync(f.mqttUrl, { clientId: `shred-1-scanner-${boot}` });
   });
@@ -68,13 +77,18 @@ describe('a shred bin, end to end', () => {
     await f?.close();
   });
 
-  it('sets up retention: a class, a closed matter, a hold on one file approved by another manager', async () => {
-    await disposal.createClass({ name: 'closed+7y', trigger: 'matter_closed', years: 7, return_to_client: false });
-    await disposal.upsertMatter({ client: 'Acme', matter: 'M1', closed_at: '2010-06-30T00:00:00Z', parties: ['Acme Corp', 'John Doe'] });
-    const hold = { scope: 'record' as const, barcode: 'SK-800002', reason: 'Pending audit', requested_by: people.mia! };
-    await expect(disposal.placeHold({ ...hold, approved_by: people.mia! })).rejects.toMatchObject({ status: 409, field: 'approved_by' });
-    await disposal.placeHold({ ...hold, approved_by: people.max! });
-    expect((await disposal.eligible()).map((r) => r.barcode)).toEqual(['SK-800001']);
+  it('a signed-in manager sets up retention: a class, a closed matter, a hold on one file approved by another manager', async () => {
+    expect((await manager.json('POST', '/api/v1/retention-classes', { name: 'closed+7y', trigger: 'matter_closed', years: 7 })).status).toBe(201);
+    expect((await staff.json('POST', '/api/v1/retention-classes', { name: 'closed+1y', trigger: 'matter_closed', years: 1 })).status).toBe(403);
+    expect((await manager.json('PUT', '/api/v1/matters', { client: 'Acme', matter: 'M1', closed_at: '2010-06-30T00:00:00Z', parties: ['Acme Corp', 'John Doe'] })).status).toBe(200);
+    const hold = { scope: 'record', barcode: 'SK-800002', reason: 'Pending audit' };
+    const selfApproved = await manager.json<{ fields: { field: string }[] }>('POST', '/api/v1/holds', { ...hold, approved_by: people.mia });
+    expect(selfApproved.status).toBe(409);
+    expect(selfApproved.body.fields[0]!.field).toBe('body.approved_by');
+    const placed = await manager.json('POST', '/api/v1/holds', { ...hold, approved_by: people.max });
+    expect(placed).toMatchObject({ status: 201, body: { placed_by: people.mia, approved_by: people.max } });
+    const eligible = await staff.json<{ records: { barcode: string }[] }>('GET', '/api/v1/disposal/eligible');
+    expect(eligible.body.records.map((r) => r.barcode)).toEqual(['SK-800001']);
   });
 
   it('at the bin: a badge, then each file scanned; the eligible one goes in, the held and the early one are refused', async () => {
@@ -109,17 +123,22 @@ describe('a shred bin, end to end', () => {
     expect((await disposal.reconciliation())[0]).toMatchObject({ status: 'awaiting_certificate', missing: ['SK-800001'] });
   });
 
-  it('the certificate marks the batch destroyed; its hash is logged, the file kept, the operator off the log', async () => {
+  it('the certificate, uploaded by the manager, marks the batch destroyed; its hash is logged, the file kept, the operator off the log', async () => {
     const [batch] = await disposal.listBatches();
     const pdf = Buffer.from('%PDF-1.4\n% Certificate of destruction SC-2026-118\n');
-    const result = await disposal.recordCertificate(
-      batch!.id,
-      { serial_number: 'SC-2026-118', destroyed_on: new Date().toISOString().slice(0, 10), place: 'ShredCo plant', method: 'pulping', operator_name: 'Walter Witness', recorded_by: people.mia! },
-      { bytes: pdf, name: 'sc-2026-118.pdf', mediaType: 'application/pdf' },
-    );
+    const form = new FormData();
+    const fields = { serial_number: 'SC-2026-118', destroyed_on: new Date().toISOString().slice(0, 10), place: 'ShredCo plant', method: 'pulping', operator_name: 'Walter Witness' };
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'sc-2026-118.pdf');
+    const res = await manager.fetch(`/api/v1/disposal/batches/${batch!.id}/certificate/upload`, { method: 'POST', body: form });
+    expect(res.status).toBe(201);
+    const result = (await res.json()) as { certified: string[]; certificate: { id: string; file_sha256: string } };
     expect(result).toMatchObject({ certified: ['SK-800001'], refused: [], extra: [] });
     expect(await FileRecord.findOne({ where: { barcode: 'SK-800001' } })).toMatchObject({ status: 'destroyed', location_id: null });
-    expect((await disposal.certificateFile(result.certificate.id)).bytes).toEqual(pdf);
+    const download = await manager.fetch(`/api/v1/disposal/certificates/${result.certificate.id}/file`);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(pdf);
+    const csv = await (await manager.fetch('/api/v1/disposal/reconciliation?format=csv')).text();
+    expect(csv.trim().split('\r\n')[1]).toMatch(/,1,1,1,0,0,reconciled,,$/);
 
     const destroyed = await chain('SK-800001');
     expect(destroyed.map((e) => e.type)).toEqual(['record.imported', 'disposal.deposited', 'disposal.collected', 'disposal.certified']);

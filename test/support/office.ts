@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { loadEnvConfig, type EnvConfig } from '../../server/config/env';
 import { parseOfficeFile } from '../../server/config/office-file';
@@ -8,8 +9,12 @@ import type { OfficeConfig } from '../../server/config/office-schema';
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEMO_OFFICE_FILE = path.join(PROJECT_ROOT, 'server/demo/office.yaml');
 
+/** Serial ports of test offices live under this process's own folder, never the demo's /tmp/safekeep-demo. */
+export const TEST_SERIAL_DIR = path.join(tmpdir(), `safekeep-test-serial-${process.pid}`);
+
 export function demoOffice(): OfficeConfig {
-  return parseOfficeFile(readFileSync(DEMO_OFFICE_FILE, 'utf8'), DEMO_OFFICE_FILE);
+  const text = readFileSync(DEMO_OFFICE_FILE, 'utf8').replaceAll('/tmp/safekeep-demo/', `${TEST_SERIAL_DIR}/`);
+  return parseOfficeFile(text, DEMO_OFFICE_FILE);
 }
 
 /** Environment for a test office: ephemeral ports, its own data dir and database. */

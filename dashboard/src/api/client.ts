@@ -23,6 +23,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly fields: { field: string; message: string }[] = [],
+    /** The whole JSON error body (routes may add a machine-readable `reason` and details). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -82,14 +84,15 @@ async function send(path: string, options: RequestOptions, accept: string): Prom
   if (!response.ok) {
     let message = `${method} ${path}: ${response.status} ${response.statusText}`;
     let fields: { field: string; message: string }[] = [];
+    let body: Record<string, unknown> = {};
     try {
-      const body = (await response.json()) as { error?: string; fields?: { field: string; message: string }[] };
-      if (body.error) message = body.error;
-      if (Array.isArray(body.fields)) fields = body.fields;
+      body = (await response.json()) as Record<string, unknown>;
+      if (typeof body.error === 'string') message = body.error;
+      if (Array.isArray(body.fields)) fields = body.fields as typeof fields;
     } catch {
       // not JSON: keep the status line
     }
-    throw new ApiError(response.status, message, fields);
+    throw new ApiError(response.status, message, fields, body);
   }
   return response;
 }

@@ -1,99 +1,145 @@
 /**
- * The visitors API as the kiosk and the visitors page expect it. It is being built on the server
- * (/api/v1/visitors); until it is, every call answers `VisitorsUnavailable` (the server says 404)
- * and the pages say so plainly instead of failing.
+ * The visitors API (server/api/routes/visitors.ts) as the kiosk and the visitors pages use it.
+ * Refusals come back as VisitorRefused with the server's reason and its message, written for the
+ * visitor; a sign-in that needs the confidentiality agreement first throws NdaRequired with the
+ * text to show. A server without the visitor module (404 "no route", 503) throws
+ * VisitorsUnavailable, and the pages say so plainly.
  *
- * Expected endpoints (see dashboard/README.md for the contract):
- *   GET  /api/v1/visitors/nda                → NdaVersion (the current NDA text)
- *   POST /api/v1/visitors/pre-registrations  PreRegistration → { token }
- *   POST /api/v1/visitors/sign-in            SignInRequest → SignInResult
- *   POST /api/v1/visitors/sign-out           { token } → SignOutResult
- *   GET  /api/v1/visitors/on-site            → { visitors: OnSiteVisitor[] }
+ * Not on the server yet, expected by the kiosk (see dashboard/README.md):
+ *   POST /api/v1/visitors/sign-out { token }   sign-out by scanning the badge label's QR code
+ *   a host directory the kiosk account may read (GET /api/v1/people is for managers)
  */
-import { ApiError, apiJson } from './client';
+import { ApiError, apiJson, apiUrl, type RequestOptions } from './client';
+import type { PersonJson, VisitorLabel } from './types';
+import type { VisitSummary } from '../../../server/visitors/visitor-service';
+import type { RollCall } from '../../../server/visitors/roll-call';
 
-export interface NdaVersion {
-  /** Recorded with each sign-in, so what the visitor accepted can be shown later. */
-  version: string;
-  title: string;
-  /** Plain text, paragraphs separated by blank lines. */
+export type { VisitSummary, RollCall, VisitorLabel };
+
+/** GET /api/v1/visitors/nda, and the `nda` of a 409 nda_required refusal. */
+export interface NdaText {
+  version: number;
+  sha256: string;
   text: string;
+  effective_at?: string;
 }
 
-export interface PreRegistration {
+export interface WalkIn {
   name: string;
   company?: string;
   email?: string;
-  /** Whom the visitor comes to see (a person id). */
-  host: string;
-  /** RFC 3339. */
-  expected_at: string;
+  phone?: string;
 }
 
-export interface WalkInFields {
-  name: string;
-  company?: string;
-  /** Whom they are visiting, as typed or chosen at the kiosk. */
-  visiting: string;
-  purpose?: string;
-}
-
-/** Pre-registered visitors bring their QR code (the token); walk-ins type their details. */
-export type SignInRequest = ({ token: string } | { walk_in: WalkInFields }) & { nda_version: string };
-
-export interface VisitorBadge {
-  /** Printed as a QR code on the badge; scanning it at the kiosk signs the visitor out. */
-  token: string;
-  name: string;
-  company?: string;
-  visiting: string;
-  /** RFC 3339. */
-  signed_in_at: string;
-  valid_until?: string;
-}
+export type SignInWho = { token: string } | { visitor: WalkIn; host_person_id: string; purpose?: string };
 
 export interface SignInResult {
   visit_id: string;
-  badge: VisitorBadge;
+  pseudonym: string;
+  escort_required: boolean;
+  nda_version: number | null;
+  badge: { kind: 'label'; label: VisitorLabel } | { kind: 'card'; card_id: string };
 }
 
-export interface SignOutResult {
-  visit_id: string;
-  name: string;
-  signed_out_at: string;
-}
-
-export interface OnSiteVisitor {
-  visit_id: string;
-  name: string;
+export interface PreregistrationInput {
+  visitor: { person: WalkIn; company?: string };
+  host_person_id: string;
+  expected_at: string;
   company?: string;
-  visiting: string;
-  signed_in_at: string;
+  purpose?: string;
+  escort_required?: boolean;
 }
 
-/** The server has no visitors API yet (404), or not at this path. */
+export interface Preregistered {
+  visit_id: string;
+  visitor_id: string;
+  pseudonym: string;
+  /** Shown once: the QR code the visitor brings. */
+  token: string;
+  token_expires_at: string;
+}
+
+/** The server has no visitor module, or not this endpoint. */
 export class VisitorsUnavailable extends Error {
-  constructor() {
-    super('Visitor sign-in is not available on this server yet.');
+  constructor(what = 'Visitor sign-in') {
+    super(`${what} is not available on this server yet.`);
     this.name = 'VisitorsUnavailable';
   }
 }
 
-async function call<T>(path: string, init: Parameters<typeof apiJson>[1] = {}): Promise<T> {
+/** The visitor service said no; `message` is written for the visitor. */
+export class VisitorRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VisitorRefused';
+  }
+}
+
+/** Sign-in needs the (current) confidentiality agreement accepted first. */
+export class NdaRequired extends Error {
+  constructor(
+    readonly nda: NdaText,
+    readonly outdated: boolean,
+  ) {
+    super(outdated ? 'The confidentiality agreement has changed' : 'Please read and accept the confidentiality agreement');
+    this.name = 'NdaRequired';
+  }
+}
+
+function translate(err: unknown, what?: string): never {
+  if (err instanceof ApiError) {
+    const reason = typeof err.body.reason === 'string' ? err.body.reason : undefined;
+    if ((reason === 'nda_required' || reason === 'nda_outdated') && typeof err.body.nda === 'object' && err.body.nda !== null) {
+      throw new NdaRequired(err.body.nda as NdaText, reason === 'nda_outdated');
+    }
+    if (reason) throw new VisitorRefused(err.status, reason, err.message);
+    // A 404 without a reason is the router's "no route": the endpoint does not exist here.
+    if (err.status === 404 || err.status === 503 || err.status === 501) throw new VisitorsUnavailable(what);
+  }
+  throw err;
+}
+
+async function call<T>(path: string, init: RequestOptions = {}, what?: string): Promise<T> {
   try {
     return await apiJson<T>(`/api/v1/visitors${path}`, init);
   } catch (err) {
-    if (err instanceof ApiError && (err.status === 404 || err.status === 501)) throw new VisitorsUnavailable();
-    throw err;
+    return translate(err, what);
   }
 }
 
 export const visitorsApi = {
-  currentNda: (signal?: AbortSignal) => call<NdaVersion>('/nda', { signal }),
-  preRegister: (input: PreRegistration) => call<{ token: string }>('/pre-registrations', { method: 'POST', body: input }),
-  signIn: (input: SignInRequest) => call<SignInResult>('/sign-in', { method: 'POST', body: input }),
-  signOut: (input: { token: string }) => call<SignOutResult>('/sign-out', { method: 'POST', body: input }),
-  onSite: (signal?: AbortSignal) => call<{ visitors: OnSiteVisitor[] }>('/on-site', { signal }),
+  /** The agreement in force; null when none is set (the server answers 404 with a message). */
+  currentNda: async (signal?: AbortSignal): Promise<NdaText | null> => {
+    try {
+      return await apiJson<NdaText>('/api/v1/visitors/nda', { signal });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404 && /agreement/.test(err.message)) return null;
+      return translate(err);
+    }
+  },
+  signIn: (who: SignInWho, nda?: { version: number; sha256: string; typed_name: string }) =>
+    call<SignInResult>('/sign-in', { method: 'POST', body: { ...who, ...(nda ? { nda } : {}), badge: { kind: 'label' } } }),
+  /** Expected endpoint, not on the server yet: VisitorsUnavailable until it is. */
+  signOutByToken: (token: string) => call<{ visit_id: string; signed_out_at: string; first_name?: string }>('/sign-out', { method: 'POST', body: { token } }, 'Signing out at the kiosk'),
+  signOutVisit: (visitId: string) => call<{ visit_id: string; signed_out_at: string }>(`/visits/${encodeURIComponent(visitId)}/sign-out`, { method: 'POST', body: { card_returned: true } }),
+  visits: (status: 'expected' | 'on_site' | 'signed_out' | 'cancelled' | undefined, signal?: AbortSignal) =>
+    call<{ visits: VisitSummary[] }>('/visits', { query: { status, limit: 200 }, signal }),
+  preregister: (input: PreregistrationInput) => call<Preregistered>('/preregistrations', { method: 'POST', body: input }),
+  rollCall: (signal?: AbortSignal) => call<RollCall>('/roll-call', { signal }, 'The roll call'),
+  rollCallCsvUrl: () => apiUrl('/api/v1/visitors/roll-call', { format: 'csv' }),
 };
 
-export type VisitorsApi = typeof visitorsApi;
+/** Hosts a visitor can come to see: current staff (GET /api/v1/people, managers and admins). */
+export async function hostDirectory(signal?: AbortSignal): Promise<PersonJson[] | null> {
+  try {
+    const { people } = await apiJson<{ people: PersonJson[] }>('/api/v1/people', { signal });
+    return people.filter((p) => p.active && p.role !== 'vendor');
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 403 || err.status === 404)) return null;
+    throw err;
+  }
+}

@@ -1,16 +1,18 @@
 /**
- * The reception kiosk at /kiosk: a touch screen where visitors sign in (pre-registered: their QR
- * code; walk-ins: a short form), accept the NDA, get a printed badge, and sign out by scanning that
- * badge. It forgets everything and returns to the welcome screen after `?idle=` seconds (default
- * 60) without a touch. `?autoprint=1` prints the badge as soon as it is shown (run Chromium with
- * --kiosk --kiosk-printing for silent printing on the label printer).
+ * The reception kiosk at /kiosk, run under the kiosk account: a touch screen where visitors sign in
+ * (pre-registered: the QR code from their invitation, by camera or handheld scanner; walk-ins: a
+ * short form), accept the confidentiality agreement when it is due, get a printed badge label, and
+ * sign out by scanning that label. It forgets everything and returns to the welcome screen after
+ * `?idle=` seconds (default 60) without a touch. `?autoprint=1` prints the label as soon as it is
+ * shown (run Chromium with --kiosk --kiosk-printing for silent printing on the label printer).
  *
- * The visitors API is being built; while the server answers 404 the kiosk says so on every screen
- * and ends each flow with "please sign the visitor book at the desk".
+ * What the server cannot do yet, the kiosk says plainly and sends the visitor to the desk.
  */
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ApiError, NetworkError } from '../api/client';
-import { visitorsApi, VisitorsUnavailable, type NdaVersion, type SignInResult, type SignOutResult, type WalkInFields } from '../api/visitors';
+import { NetworkError } from '../api/client';
+import type { PersonJson } from '../api/types';
+import { hostDirectory, NdaRequired, visitorsApi, VisitorRefused, VisitorsUnavailable, type NdaText, type SignInResult, type SignInWho, type WalkIn } from '../api/visitors';
+import { useSession } from '../session';
 import { Badge } from './Badge';
 import { QrScanner } from './QrScanner';
 import { useIdle } from './useIdle';
@@ -20,14 +22,14 @@ type Step =
   | { name: 'welcome' }
   | { name: 'scan-in' }
   | { name: 'walk-in' }
-  | { name: 'nda'; who: { token: string } | { walk_in: WalkInFields } }
+  | { name: 'nda'; who: SignInWho; nda: NdaText; outdated: boolean; code?: string }
   | { name: 'badge'; result: SignInResult }
   | { name: 'scan-out' }
-  | { name: 'signed-out'; result: SignOutResult }
-  | { name: 'unavailable'; code?: string }
-  | { name: 'problem'; message: string };
+  | { name: 'signed-out'; at: string; firstName?: string }
+  | { name: 'desk'; title: string; message: string; code?: string }
+  | { name: 'problem'; message: string; code?: string };
 
-type Service = { state: 'checking' } | { state: 'available'; nda: NdaVersion } | { state: 'unavailable' } | { state: 'error'; message: string };
+type Service = { state: 'checking' } | { state: 'available' } | { state: 'unavailable' } | { state: 'error'; message: string };
 
 /** The "are you still there?" warning shows for the last 10 s (less when the idle time is short). */
 const WARN_SECONDS = 10;
@@ -38,25 +40,32 @@ function readNumber(name: string, fallback: number, min: number): number {
 }
 
 function describeProblem(err: unknown): string {
+  if (err instanceof VisitorRefused) return err.message;
   if (err instanceof NetworkError) return 'The kiosk cannot reach the server. Please ask at the reception desk.';
-  if (err instanceof ApiError) return err.status === 404 || err.status === 410 ? 'This code is not valid or has expired. Please ask at the reception desk.' : err.message;
   return 'Something went wrong. Please ask at the reception desk.';
 }
+
+const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export default function KioskApp() {
   const idleSeconds = readNumber('idle', 60, 3);
   const autoprint = new URLSearchParams(window.location.search).get('autoprint') === '1';
+  const { session, signOut: endSession } = useSession();
   const [step, setStep] = useState<Step>({ name: 'welcome' });
   const [service, setService] = useState<Service>({ state: 'checking' });
+  const [hosts, setHosts] = useState<PersonJson[] | null | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const main = useRef<HTMLElement>(null);
+  const firstStep = useRef(true);
 
   const checkService = useCallback(async () => {
     try {
-      setService({ state: 'available', nda: await visitorsApi.currentNda() });
+      await visitorsApi.currentNda();
+      setService({ state: 'available' });
     } catch (err) {
       setService(err instanceof VisitorsUnavailable ? { state: 'unavailable' } : { state: 'error', message: describeProblem(err) });
     }
+    setHosts(await hostDirectory().catch(() => null));
   }, []);
   useEffect(() => {
     document.title = 'Reception · Safekeep';
@@ -73,42 +82,41 @@ export default function KioskApp() {
 
   // Each new screen is announced and starts at the top.
   useEffect(() => {
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
     window.scrollTo(0, 0);
     main.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
   }, [step.name]);
 
   const unavailable = service.state === 'unavailable';
 
-  const signIn = async (who: { token: string } | { walk_in: WalkInFields }, nda: NdaVersion) => {
+  const signIn = async (who: SignInWho, nda?: { version: number; sha256: string; typed_name: string }, code?: string) => {
     setBusy(true);
     try {
-      const result = await visitorsApi.signIn({ ...who, nda_version: nda.version });
-      setStep({ name: 'badge', result });
+      setStep({ name: 'badge', result: await visitorsApi.signIn(who, nda) });
     } catch (err) {
-      setStep(err instanceof VisitorsUnavailable ? { name: 'unavailable' } : { name: 'problem', message: describeProblem(err) });
+      if (err instanceof NdaRequired) setStep({ name: 'nda', who, nda: err.nda, outdated: err.outdated, ...(code ? { code } : {}) });
+      else if (err instanceof VisitorsUnavailable) setStep({ name: 'desk', title: 'Please sign in at the desk', message: 'Visitor sign-in is not available on this system yet, so nothing was recorded. Please sign the visitor book at the reception desk.', ...(code ? { code } : {}) });
+      else setStep({ name: 'problem', message: describeProblem(err), ...(code ? { code } : {}) });
     } finally {
       setBusy(false);
     }
   };
 
-  const signOut = async (token: string) => {
-    if (unavailable) {
-      setStep({ name: 'unavailable', code: token });
-      return;
-    }
+  const signOutByScan = async (token: string) => {
     setBusy(true);
     try {
-      setStep({ name: 'signed-out', result: await visitorsApi.signOut({ token }) });
+      const r = await visitorsApi.signOutByToken(token);
+      setStep({ name: 'signed-out', at: r.signed_out_at, ...(r.first_name ? { firstName: r.first_name } : {}) });
     } catch (err) {
-      setStep(err instanceof VisitorsUnavailable ? { name: 'unavailable', code: token } : { name: 'problem', message: describeProblem(err) });
+      if (err instanceof VisitorsUnavailable) {
+        setStep({ name: 'desk', title: 'Please sign out at the desk', code: token, message: 'Signing out here is not available yet. Please scan your badge at the reception desk scanner, or hand it to reception.' });
+      } else setStep({ name: 'problem', message: describeProblem(err), code: token });
     } finally {
       setBusy(false);
     }
-  };
-
-  const afterIdentity = (who: { token: string } | { walk_in: WalkInFields }) => {
-    if (service.state === 'available') setStep({ name: 'nda', who });
-    else setStep({ name: 'unavailable', ...('token' in who ? { code: who.token } : {}) });
   };
 
   let screen: ReactNode;
@@ -123,7 +131,7 @@ export default function KioskApp() {
               I have a QR code
               <span className="kiosk-hint">from my invitation</span>
             </button>
-            <button type="button" className="kiosk-button primary" onClick={() => setStep({ name: 'walk-in' })}>
+            <button type="button" className="kiosk-button primary" onClick={() => setStep(hosts ? { name: 'walk-in' } : { name: 'desk', title: 'Please sign in at the desk', message: 'Reception will sign you in and tell your host you are here.' })}>
               I don’t have a code
               <span className="kiosk-hint">sign in as a walk-in visitor</span>
             </button>
@@ -139,18 +147,20 @@ export default function KioskApp() {
       screen = (
         <>
           <h1 tabIndex={-1}>Scan your QR code</h1>
-          <QrScanner prompt="Hold the QR code from your invitation (on your phone or on paper) in front of the camera." onCode={(token) => afterIdentity({ token })} />
+          <QrScanner prompt="Hold the QR code from your invitation (on your phone or on paper) in front of the camera." onCode={(token) => void signIn({ token }, undefined, token)} />
+          {busy ? (
+            <p className="kiosk-lead" role="status">
+              Signing you in…
+            </p>
+          ) : null}
         </>
       );
       break;
     case 'walk-in':
-      screen = <WalkInForm onSubmit={(walk_in) => afterIdentity({ walk_in })} />;
+      screen = <WalkInForm hosts={hosts ?? []} busy={busy} onSubmit={(visitor, host, purpose) => void signIn({ visitor, host_person_id: host, ...(purpose ? { purpose } : {}) })} />;
       break;
     case 'nda':
-      screen =
-        service.state === 'available' ? (
-          <NdaStep nda={service.nda} code={'token' in step.who ? step.who.token : undefined} busy={busy} onAccept={() => void signIn(step.who, service.nda)} />
-        ) : null;
+      screen = <NdaStep nda={step.nda} outdated={step.outdated} code={step.code} busy={busy} onAccept={(typed_name) => void signIn(step.who, { version: step.nda.version, sha256: step.nda.sha256, typed_name }, step.code)} />;
       break;
     case 'badge':
       screen = <BadgeStep result={step.result} autoprint={autoprint} onDone={reset} />;
@@ -159,16 +169,16 @@ export default function KioskApp() {
       screen = (
         <>
           <h1 tabIndex={-1}>Sign out</h1>
-          <QrScanner prompt="Hold your visitor badge’s QR code in front of the camera." onCode={(token) => void signOut(token)} />
+          <QrScanner prompt="Hold your visitor badge’s QR code in front of the camera." onCode={(token) => void signOutByScan(token)} />
         </>
       );
       break;
     case 'signed-out':
       screen = (
         <>
-          <h1 tabIndex={-1}>Goodbye, {step.result.name}</h1>
+          <h1 tabIndex={-1}>Goodbye{step.firstName ? `, ${step.firstName}` : ''}</h1>
           <p className="kiosk-lead" role="status">
-            You are signed out at {new Date(step.result.signed_out_at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}. Please leave your badge in the tray.
+            You are signed out at {time(step.at)}. Please leave your badge in the tray.
           </p>
           <button type="button" className="kiosk-button primary" onClick={reset}>
             Done
@@ -176,28 +186,16 @@ export default function KioskApp() {
         </>
       );
       break;
-    case 'unavailable':
-      screen = (
-        <>
-          <h1 tabIndex={-1}>Please sign in at the desk</h1>
-          {step.code ? (
-            <p className="kiosk-lead" data-testid="decoded">
-              Code read: <span className="mono break">{step.code}</span>
-            </p>
-          ) : null}
-          <p className="kiosk-lead" role="alert">
-            Visitor sign-in is not available on this system yet, so nothing was recorded. Please sign the visitor book at the reception desk.
-          </p>
-          <button type="button" className="kiosk-button primary" onClick={reset}>
-            Start again
-          </button>
-        </>
-      );
-      break;
+    case 'desk':
     case 'problem':
       screen = (
         <>
-          <h1 tabIndex={-1}>Sorry</h1>
+          <h1 tabIndex={-1}>{step.name === 'desk' ? step.title : 'Sorry'}</h1>
+          {step.code ? (
+            <p className="kiosk-small" data-testid="decoded">
+              Code read: <span className="mono break">{step.code}</span>
+            </p>
+          ) : null}
           <p className="kiosk-lead" role="alert">
             {step.message}
           </p>
@@ -218,6 +216,10 @@ export default function KioskApp() {
         {step.name !== 'welcome' ? (
           <button type="button" className="kiosk-button small secondary" onClick={reset}>
             Cancel
+          </button>
+        ) : session.status === 'signed-in' && session.role !== 'kiosk' ? (
+          <button type="button" className="kiosk-button small secondary" onClick={() => void endSession()}>
+            Sign out {session.username}
           </button>
         ) : null}
       </header>
@@ -250,77 +252,90 @@ export default function KioskApp() {
   );
 }
 
-function WalkInForm({ onSubmit }: { onSubmit: (fields: WalkInFields) => void }) {
-  const ids = { name: useId(), company: useId(), visiting: useId(), purpose: useId() };
-  const [fields, setFields] = useState<WalkInFields>({ name: '', company: '', visiting: '', purpose: '' });
+function WalkInForm({ hosts, busy, onSubmit }: { hosts: PersonJson[]; busy: boolean; onSubmit: (visitor: WalkIn & { company?: string }, hostId: string, purpose?: string) => void }) {
+  const ids = { name: useId(), company: useId(), host: useId(), purpose: useId() };
+  const [fields, setFields] = useState({ name: '', company: '', host: '', purpose: '' });
   const [tried, setTried] = useState(false);
-  const missing = { name: !fields.name.trim(), visiting: !fields.visiting.trim() };
+  const missing = { name: !fields.name.trim(), host: !fields.host };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
-    if (missing.name || missing.visiting) return;
-    const clean = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
-    onSubmit({ name: fields.name.trim(), visiting: fields.visiting.trim(), ...(clean(fields.company) ? { company: clean(fields.company) } : {}), ...(clean(fields.purpose) ? { purpose: clean(fields.purpose) } : {}) });
+    if (missing.name || missing.host) return;
+    onSubmit({ name: fields.name.trim(), ...(fields.company.trim() ? { company: fields.company.trim() } : {}) }, fields.host, fields.purpose.trim() || undefined);
   };
-  const set = (key: keyof WalkInFields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [key]: e.target.value }));
+  const set = (key: keyof typeof fields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [key]: e.target.value }));
+  const error = (key: 'name' | 'host', text: string) =>
+    tried && missing[key] ? (
+      <p id={`${ids[key]}-err`} className="kiosk-error">
+        {text}
+      </p>
+    ) : null;
+  const described = (key: 'name' | 'host') => (tried && missing[key] ? `${ids[key]}-err` : undefined);
   return (
     <form className="kiosk-form" onSubmit={submit} noValidate>
       <h1 tabIndex={-1}>Sign in</h1>
       <div className="kiosk-field">
-        <label htmlFor={ids.name}>Your name</label>
-        <input id={ids.name} value={fields.name} onChange={set('name')} autoComplete="name" required aria-invalid={tried && missing.name} aria-describedby={tried && missing.name ? `${ids.name}-err` : undefined} maxLength={200} />
-        {tried && missing.name ? (
-          <p id={`${ids.name}-err`} className="kiosk-error">
-            Please enter your name.
-          </p>
-        ) : null}
+        <label htmlFor={ids.name}>Your full name</label>
+        <input id={ids.name} value={fields.name} onChange={set('name')} autoComplete="name" required aria-invalid={tried && missing.name} aria-describedby={described('name')} maxLength={200} />
+        {error('name', 'Please enter your name.')}
       </div>
       <div className="kiosk-field">
         <label htmlFor={ids.company}>Company (optional)</label>
         <input id={ids.company} value={fields.company} onChange={set('company')} autoComplete="organization" maxLength={200} />
       </div>
       <div className="kiosk-field">
-        <label htmlFor={ids.visiting}>Who are you visiting?</label>
-        <input id={ids.visiting} value={fields.visiting} onChange={set('visiting')} required aria-invalid={tried && missing.visiting} aria-describedby={tried && missing.visiting ? `${ids.visiting}-err` : undefined} maxLength={200} />
-        {tried && missing.visiting ? (
-          <p id={`${ids.visiting}-err`} className="kiosk-error">
-            Please tell us whom you are visiting.
-          </p>
-        ) : null}
+        <label htmlFor={ids.host}>Who are you visiting?</label>
+        <select id={ids.host} value={fields.host} onChange={set('host')} required aria-invalid={tried && missing.host} aria-describedby={described('host')}>
+          <option value="">Choose a name…</option>
+          {hosts.map((h) => (
+            <option key={h.id} value={h.id}>
+              {h.name}
+            </option>
+          ))}
+        </select>
+        {error('host', 'Please choose whom you are visiting.')}
       </div>
       <div className="kiosk-field">
         <label htmlFor={ids.purpose}>Purpose of the visit (optional)</label>
-        <input id={ids.purpose} value={fields.purpose} onChange={set('purpose')} maxLength={200} />
+        <input id={ids.purpose} value={fields.purpose} onChange={set('purpose')} maxLength={500} />
       </div>
-      <button type="submit" className="kiosk-button primary">
+      <button type="submit" className="kiosk-button primary" disabled={busy}>
         Continue
       </button>
     </form>
   );
 }
 
-function NdaStep({ nda, code, busy, onAccept }: { nda: NdaVersion; code: string | undefined; busy: boolean; onAccept: () => void }) {
+function NdaStep({ nda, outdated, code, busy, onAccept }: { nda: NdaText; outdated: boolean; code: string | undefined; busy: boolean; onAccept: (typedName: string) => void }) {
   const [agreed, setAgreed] = useState(false);
+  const [name, setName] = useState('');
   const checkId = useId();
+  const nameId = useId();
+  const ready = agreed && name.trim().length > 0;
   return (
     <>
-      <h1 tabIndex={-1}>{nda.title}</h1>
+      <h1 tabIndex={-1}>Confidentiality agreement</h1>
       {code ? (
         <p className="kiosk-small" data-testid="decoded">
           Invitation code read: <span className="mono break">{code}</span>
         </p>
       ) : null}
-      <div className="nda-text" tabIndex={0} aria-label="Non-disclosure agreement text">
+      <p className="kiosk-lead">{outdated ? 'The agreement has changed since your last visit. Please read it and sign again.' : 'Please read this agreement and sign it by typing your name.'}</p>
+      <div className="nda-text" tabIndex={0} role="document" aria-label="Confidentiality agreement text">
         {nda.text.split(/\n{2,}/).map((para, i) => (
           <p key={i}>{para}</p>
         ))}
         <p className="kiosk-small">Version {nda.version}</p>
       </div>
+      <div className="kiosk-field">
+        <label htmlFor={nameId}>Type your full name to sign</label>
+        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" maxLength={200} />
+      </div>
       <div className="kiosk-check">
         <input id={checkId} type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />
         <label htmlFor={checkId}>I have read this agreement and accept it.</label>
       </div>
-      <button type="button" className="kiosk-button primary" disabled={!agreed || busy} onClick={onAccept}>
+      <button type="button" className="kiosk-button primary" disabled={!ready || busy} onClick={() => onAccept(name.trim())}>
         {busy ? 'Signing in…' : 'Accept and sign in'}
       </button>
     </>
@@ -329,18 +344,32 @@ function NdaStep({ nda, code, busy, onAccept }: { nda: NdaVersion; code: string 
 
 function BadgeStep({ result, autoprint, onDone }: { result: SignInResult; autoprint: boolean; onDone: () => void }) {
   useEffect(() => {
-    if (!autoprint) return;
+    if (!autoprint || result.badge.kind !== 'label') return;
     const id = setTimeout(() => window.print(), 300);
     return () => clearTimeout(id);
-  }, [autoprint]);
+  }, [autoprint, result.badge.kind]);
+  if (result.badge.kind === 'card') {
+    return (
+      <>
+        <h1 tabIndex={-1}>You are signed in</h1>
+        <p className="kiosk-lead" role="status">
+          Please take visitor card <strong>{result.badge.card_id}</strong> from reception, wear it visibly, and hand it back when you leave.
+        </p>
+        <button type="button" className="kiosk-button primary" onClick={onDone}>
+          Done
+        </button>
+      </>
+    );
+  }
+  const { label } = result.badge;
   return (
     <>
-      <h1 tabIndex={-1}>Welcome, {result.badge.name}</h1>
+      <h1 tabIndex={-1}>Welcome, {label.first_name}</h1>
       <p className="kiosk-lead" role="status">
-        You are signed in to visit {result.badge.visiting}. Please wear your badge, and scan it here when you leave.
+        You are signed in to visit {label.host_name}.{result.escort_required ? ' Please wait here: you will be escorted.' : ''} Please wear your badge, and scan it here when you leave.
       </p>
       <div className="badge-preview">
-        <Badge badge={result.badge} />
+        <Badge label={label} />
       </div>
       <div className="kiosk-choices row">
         <button type="button" className="kiosk-button secondary" onClick={() => window.print()}>

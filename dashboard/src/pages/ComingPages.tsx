@@ -1,9 +1,5 @@
 import type { ReactNode } from 'react';
-import { visitorsApi, VisitorsUnavailable } from '../api/visitors';
 import { Page } from '../components/Page';
-import { ErrorMessage, Loading } from '../components/Status';
-import { useAsync } from '../hooks';
-import { formatDateTime } from '../lib/time';
 import { Link } from '../router';
 
 /** A page whose API does not exist yet: says what it will hold and what it waits for. */
@@ -42,46 +38,6 @@ export function CabinetsPage() {
   );
 }
 
-export function VisitorsPage() {
-  const onSite = useAsync((signal) => visitorsApi.onSite(signal), 'on-site');
-  if (onSite.error instanceof VisitorsUnavailable || (onSite.loading && !onSite.data)) {
-    return (
-      <Coming
-        title="Visitors"
-        intro="Who is on site now, the visitor log, pre-registration, and a printable evacuation roll call."
-        items={['Visitors on site now, with whom they visit', 'The visitor log, searchable by day', 'Pre-registration: a QR code sent ahead of the visit', 'A printable evacuation roll call']}
-        waitsFor="the visitors API (/api/v1/visitors), being built now. The reception kiosk is ready for it."
-      >
-        {onSite.loading ? <Loading label="Looking for the visitors service…" /> : null}
-        <p>
-          <Link to="/kiosk">Open the reception kiosk</Link>
-        </p>
-      </Coming>
-    );
-  }
-  return (
-    <Page title="Visitors">
-      {onSite.error ? <ErrorMessage error={onSite.error} retry={onSite.reload} what="the visitors on site" /> : null}
-      {onSite.data ? (
-        <section aria-labelledby="onsite-heading">
-          <h2 id="onsite-heading">On site now ({onSite.data.visitors.length})</h2>
-          <ul className="plain-list">
-            {onSite.data.visitors.map((v) => (
-              <li key={v.visit_id}>
-                <strong>{v.name}</strong>
-                {v.company ? `, ${v.company}` : ''} — visiting {v.visiting}, since {formatDateTime(v.signed_in_at)}
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <p>
-        <Link to="/kiosk">Open the reception kiosk</Link>
-      </p>
-    </Page>
-  );
-}
-
 export function ShreddingPage() {
   return (
     <Coming
@@ -89,17 +45,6 @@ export function ShreddingPage() {
       intro="Confidential-waste bins, destruction batches and certificates, and the files eligible for destruction."
       items={['Bins and what has been deposited in each', 'Batches collected by the shredding contractor', 'Certificates of destruction, downloadable', 'Files past their retention period and not on legal hold']}
       waitsFor="the disposal API (server/disposal), being built now."
-    />
-  );
-}
-
-export function ReportsPage() {
-  return (
-    <Coming
-      title="Reports"
-      intro="Downloads for audits and charts of activity over time."
-      items={['CSV and PDF downloads: custody by file, by person, by cabinet', 'Activity over time (check-outs, openings, alerts)', 'Files out longer than allowed']}
-      waitsFor="a reports API (CSV and PDF endpoints)."
     />
   );
 }

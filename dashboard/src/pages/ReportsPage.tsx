@@ -1,0 +1,129 @@
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { apiJson, apiUrl } from '../api/client';
+import { Page } from '../components/Page';
+import { ErrorMessage, Loading } from '../components/Status';
+import type { Report } from '../../../server/reports/report';
+
+/** GET /api/v1/reports/:name (server/api/routes/reports.ts): JSON, or CSV / PDF with format=. */
+type ReportJson = Report;
+
+type Params = Record<string, string | undefined>;
+
+const reportUrl = (name: string, params: Params, format?: 'csv' | 'pdf') => apiUrl(`/api/v1/reports/${name}`, { ...params, ...(format ? { format } : {}) });
+
+/** One report: its filters, a preview on the page, and the CSV and PDF downloads of the same query. */
+function ReportCard({ name, title, description, valid, children, params }: { name: string; title: string; description: string; valid: boolean; params: Params; children?: ReactNode }) {
+  const [shown, setShown] = useState<{ data?: ReportJson; error?: Error; loading: boolean } | null>(null);
+  const headingId = useId();
+  const show = async (e: FormEvent) => {
+    e.preventDefault();
+    setShown({ loading: true });
+    try {
+      setShown({ loading: false, data: await apiJson<ReportJson>(reportUrl(name, params)) });
+    } catch (err) {
+      setShown({ loading: false, error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  };
+  return (
+    <section className="card report-card" aria-labelledby={headingId} data-report={name}>
+      <h2 id={headingId}>{title}</h2>
+      <p className="small muted">{description}</p>
+      <form className="form-grid" onSubmit={(e) => void show(e)}>
+        {children}
+        <div className="button-row">
+          <button type="submit" className="button primary" disabled={!valid}>
+            Show
+          </button>
+          {valid ? (
+            <>
+              <a className="button" href={reportUrl(name, params, 'csv')} download>
+                Download CSV
+              </a>
+              <a className="button" href={reportUrl(name, params, 'pdf')} download>
+                Download PDF
+              </a>
+            </>
+          ) : null}
+        </div>
+      </form>
+      {shown?.loading ? <Loading /> : null}
+      {shown?.error ? <ErrorMessage error={shown.error} what="the report" /> : null}
+      {shown?.data ? (
+        <div className="report-preview">
+          <h3>{shown.data.title}</h3>
+          {shown.data.subtitle.map((line) => (
+            <p key={line} className="small muted">
+              {line}
+            </p>
+          ))}
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  {shown.data.columns.map((c) => (
+                    <th key={c.key} scope="col">
+                      {c.label}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {shown.data.rows.slice(0, 200).map((row, i) => (
+                  <tr key={i}>
+                    {shown.data!.columns.map((c) => (
+                      <td key={c.key}>{row[c.key] === null || row[c.key] === undefined ? '' : String(row[c.key])}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {shown.data.rows.length > 200 ? <p className="small muted">First 200 of {shown.data.rows.length} rows: download for all.</p> : null}
+          {shown.data.rows.length === 0 ? <p className="empty">Nothing to report.</p> : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function TextField({ label, value, onChange, placeholder, type = 'text' }: { label: string; value: string; onChange: (v: string) => void; placeholder?: string; type?: string }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} type={type} value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} />
+    </div>
+  );
+}
+
+export function ReportsPage() {
+  const [custody, setCustody] = useState({ barcode: '', client: '', matter: '' });
+  const [period, setPeriod] = useState({ from: '', to: '', cabinet: '' });
+  const opt = (v: string) => (v.trim() ? v.trim() : undefined);
+  const custodyValid = Boolean(custody.barcode.trim() || (custody.client.trim() && custody.matter.trim()));
+  return (
+    <Page title="Reports">
+      <p className="muted">Every report viewed or downloaded is itself entered in the custody log.</p>
+      <div className="report-grid">
+        <ReportCard
+          name="custody"
+          title="Custody of a file or matter"
+          description="Every custody-log entry of one file, or of all files of a matter."
+          valid={custodyValid}
+          params={{ barcode: opt(custody.barcode), client: opt(custody.client), matter: opt(custody.matter) }}
+        >
+          <TextField label="Barcode" value={custody.barcode} onChange={(barcode) => setCustody((c) => ({ ...c, barcode }))} placeholder="SK-000042" />
+          <TextField label="or client" value={custody.client} onChange={(client) => setCustody((c) => ({ ...c, client }))} />
+          <TextField label="and matter" value={custody.matter} onChange={(matter) => setCustody((c) => ({ ...c, matter }))} />
+        </ReportCard>
+        <ReportCard name="cabinet-access" title="Cabinet access" description="Who opened which cabinet and when, and who was refused." valid params={{ from: opt(period.from), to: opt(period.to), cabinet: opt(period.cabinet) }}>
+          <TextField label="From" type="date" value={period.from} onChange={(from) => setPeriod((p) => ({ ...p, from }))} />
+          <TextField label="To" type="date" value={period.to} onChange={(to) => setPeriod((p) => ({ ...p, to }))} />
+          <TextField label="Cabinet (optional)" value={period.cabinet} onChange={(cabinet) => setPeriod((p) => ({ ...p, cabinet }))} placeholder="cab-1" />
+        </ReportCard>
+        <ReportCard name="overdue" title="Overdue files" description="Files out past their due time, and who has them." valid params={{}} />
+        <ReportCard name="policy-acknowledgements" title="Policy acknowledgements" description="Who has acknowledged the current file-handling policy." valid params={{}} />
+      </div>
+    </Page>
+  );
+}
