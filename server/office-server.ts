@@ -125,6 +125,7 @@ export class OfficeServer {
         origin: `safekeep/${office.office.id}`,
         clock,
         logger,
+        dataDir: env.dataDir,
         brokerStatus: () => ({ ok: devices.brokerConnected(), mode: broker ? 'embedded' : 'external', url: redact(mqttUrl) }),
         auth,
         allowedOrigins: () => origins,

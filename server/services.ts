@@ -31,6 +31,8 @@ export interface Services {
   origin: string;
   clock: Clock;
   logger: Logger;
+  /** Where files the office keeps live (certificates of destruction, keys). */
+  dataDir: string;
   brokerStatus(): BrokerStatus;
   auth: AuthServices;
   /** Origins a browser request may come from: the server's own URLs (known once it listens). */

@@ -114,6 +114,13 @@ function Shell() {
               <a href="/kiosk">Reception kiosk</a>
             </li>
           ) : null}
+          {session.status === 'signed-in' ? (
+            <li className="nav-signout">
+              <button type="button" onClick={() => void signOut()}>
+                Sign out {session.username}
+              </button>
+            </li>
+          ) : null}
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>

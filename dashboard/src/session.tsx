@@ -7,6 +7,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { authApi } from './api/auth';
 import { ApiError, setApiCredentials } from './api/client';
+import { forgetPeople } from './people';
 import type { Role } from './api/types';
 
 export type Session =
@@ -56,6 +57,9 @@ export function SessionProvider({ children, initial }: { children: ReactNode; in
   useEffect(() => {
     if (!initial) void refresh();
   }, [initial, refresh]);
+  useEffect(() => {
+    forgetPeople();
+  }, [session.status]);
   useEffect(() => {
     const token = session.status === 'signed-in' || session.status === 'mfa' ? session.csrfToken : null;
     setApiCredentials({

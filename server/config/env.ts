@@ -27,6 +27,8 @@ export interface EnvConfig {
   /** Absolute. */
   officeFile: string;
   logLevel: LogLevel;
+  /** A certificate of the office's own, when HTTPS is wanted with it (else `serve --tls` makes one). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export const ENV_DEFAULTS = {
@@ -47,6 +49,8 @@ const VARIABLES = [
   'MQTT_PORT',
   'SAFEKEEP_OFFICE_FILE',
   'LOG_LEVEL',
+  'SAFEKEEP_TLS_CERT',
+  'SAFEKEEP_TLS_KEY',
 ] as const;
 
 /**
@@ -76,7 +80,15 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     mqtt: v.MQTT_URL === undefined ? { mode: 'embedded', port: v.MQTT_PORT } : { mode: 'external', url: v.MQTT_URL },
     officeFile: v.SAFEKEEP_OFFICE_FILE ?? path.join(dataDir, 'office.yaml'),
     logLevel: v.LOG_LEVEL,
+    ...(v.SAFEKEEP_TLS_CERT || v.SAFEKEEP_TLS_KEY ? { tls: tlsFiles(v.SAFEKEEP_TLS_CERT, v.SAFEKEEP_TLS_KEY) } : {}),
   };
+}
+
+/** A certificate needs its key and the key its certificate: one without the other is a mistake. */
+function tlsFiles(cert: string | undefined, key: string | undefined): { certFile: string; keyFile: string } {
+  if (!cert) throw new ConfigError([{ field: 'SAFEKEEP_TLS_CERT', message: 'is needed with SAFEKEEP_TLS_KEY (the certificate file, PEM)' }]);
+  if (!key) throw new ConfigError([{ field: 'SAFEKEEP_TLS_KEY', message: 'is needed with SAFEKEEP_TLS_CERT (the private key file, PEM)' }]);
+  return { certFile: cert, keyFile: key };
 }
 
 /** `PORT=` in an env file or a compose file means "not set", not "invalid". */
@@ -100,6 +112,8 @@ function envSchema(cwd: string) {
     MQTT_PORT: portSchema().default(ENV_DEFAULTS.MQTT_PORT),
     SAFEKEEP_OFFICE_FILE: pathSchema(cwd).optional(),
     LOG_LEVEL: logLevelSchema.default(ENV_DEFAULTS.LOG_LEVEL),
+    SAFEKEEP_TLS_CERT: pathSchema(cwd).optional(),
+    SAFEKEEP_TLS_KEY: pathSchema(cwd).optional(),
   });
 }
 

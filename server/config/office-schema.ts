@@ -70,7 +70,7 @@ const shredBinSchema = z.strictObject({
   scanner: slugSchema.optional(),
   /** Sensor on the deposit lid. */
   lid: slugSchema.optional(),
-  /** Lock that keeps the bin sealed until the shredding contractor collects it. */
+  /** Lock on the deposit lid: opened for each accepted deposit and for the vendor's pickup, shut otherwise. */
   seal: slugSchema.optional(),
 });
 

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from 'uuid';
 import { Cabinet, FileRecord } from '../db/models';
+import { applyActiveHolds } from '../disposal/apply';
 import type { CustodyWriter, WriteContext } from '../ingest/custody-writer';
 import type { RecordInput } from './schemas';
 
@@ -45,6 +46,8 @@ export async function insertRecords(
       ...(row.location_id ? { location: row.location_id } : {}),
     });
   }
+  // A file made inside a matter already under legal hold is held from its first day.
+  await applyActiveHolds(ctx, rows.map((r) => r.id));
   return created;
 }
 

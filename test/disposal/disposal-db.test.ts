@@ -7,7 +7,6 @@ import { decodeLeaf, type LeafEvent } from '../../server/custody-log/leaf';
 import { DisposalError } from '../../server/disposal/disposal-service';
 import { commitmentOf } from '../../server/disposal/commitment';
 import { asBool } from '../../server/disposal/disposal-snapshot';
-import { applyActiveHolds } from '../../server/disposal/apply';
 import { insertRecords } from '../../server/domain/records-service';
 import { disposalFixture, type DisposalFixture } from './db-fixture';
 
@@ -120,12 +119,9 @@ describe.each(dialects)('disposal on %s', (dialect) => {
     const matterHold = await hold({ scope: 'matter', client: 'Birch', matter: 'M2' });
     await f.service.setDisposition('SK-500006', { retention_class: 'closed+7y' });
     expect(await f.service.eligibilityOf('SK-500006')).toMatchObject({ eligible: false, reason: 'legal_hold', held: true });
-    // A new file of the matter: held by the rows at once; applyActiveHolds completes its flag and chain.
+    // A new file of the matter: creating it applies the active holds to its flag and chain.
     await f.writer.submit({
-      run: async (ctx) => {
-        const [created] = await insertRecords(ctx, [{ barcode: 'SK-500007', client: 'Birch', matter: 'M2', volume: 1, title: 'New', confidentiality: 'confidential', retention_class: 'closed+7y' }], { actor: 'system:test', type: 'record.created' });
-        await applyActiveHolds(ctx, [created!.id]);
-      },
+      run: (ctx) => insertRecords(ctx, [{ barcode: 'SK-500007', client: 'Birch', matter: 'M2', volume: 1, title: 'New', confidentiality: 'confidential', retention_class: 'closed+7y' }], { actor: 'system:test', type: 'record.created' }),
     });
     expect(await f.service.eligibilityOf('SK-500007')).toMatchObject({ eligible: false, reason: 'legal_hold' });
     expect(asBool((await record('SK-500007')).legal_hold)).toBe(true);

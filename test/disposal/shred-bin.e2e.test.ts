@@ -5,7 +5,6 @@ import { importCsv } from '../../server/domain/csv-import';
 import { Alert, FileRecord } from '../../server/db/models';
 import { decodeLeaf } from '../../server/custody-log/leaf';
 import { QueryTypes } from 'sequelize';
-import type { Services } from '../../server/services';
 import type { ApiClient } from '../support/auth-client';
 import { binsOf, DisposalService } from '../../server/disposal/disposal-service';
 
@@ -66,8 +65,6 @@ describe('a shred bin, end to end', () => {
     manager = await f.as('manager');
     staff = await f.as('staff');
     await db.sequelize.query("UPDATE users SET person_id = :mia WHERE username = 'test-manager'", { replacements: { mia: people.mia } });
-    // Services do not carry the data directory yet: the certificate routes need it (see the report).
-    (f.server.services as Services & { dataDir?: string }).dataDir = f.dataDir;
     readerBoard = await mqtt.connectAsync(f.mqttUrl, { clientId: `shred-1-board-${boot}` });
     scannerBoard = await mqtt.connectAsync(f.mqttUrl, { clientId: `shred-1-scanner-${boot}` });
   });

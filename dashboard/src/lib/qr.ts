@@ -1,17 +1,16 @@
-import { BarcodeFormat, EncodeHintType, QRCodeWriter } from '@zxing/library';
+import QRCode from 'qrcode';
 
-/** The dark modules of a QR code, as one SVG path over a square of `size` modules (quiet zone included). */
+/**
+ * The dark modules of a QR code, as one SVG path over a square of `size` modules (quiet zone
+ * included). Uses the small `qrcode` encoder (the server's too); the kiosk's camera decoder
+ * (@zxing/library) stays in the kiosk's own chunk.
+ */
 export function qrSvgPath(text: string, margin = 2): { size: number; path: string } {
-  const hints = new Map<EncodeHintType, unknown>([
-    [EncodeHintType.MARGIN, margin],
-    [EncodeHintType.ERROR_CORRECTION, 'M'],
-  ]);
-  // Width and height 0: one pixel per module, so the matrix is the code itself.
-  const matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0, hints);
-  const size = matrix.getWidth();
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = modules.size;
   let path = '';
-  for (let y = 0; y < matrix.getHeight(); y++) {
-    for (let x = 0; x < size; x++) if (matrix.get(x, y)) path += `M${x} ${y}h1v1h-1z`;
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) if (modules.get(y, x)) path += `M${x + margin} ${y + margin}h1v1h-1z`;
   }
-  return { size, path };
+  return { size: n + 2 * margin, path };
 }

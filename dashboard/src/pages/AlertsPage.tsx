@@ -1,6 +1,7 @@
-import { useState } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { apiJson } from '../api/client';
 import { api } from '../api/endpoints';
-import type { AlertEmit, AlertStatus } from '../api/types';
+import type { AlertEmit, AlertJson, AlertStatus } from '../api/types';
 import { Page } from '../components/Page';
 import { ConnectionBanner } from '../components/ConnectionStatus';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
@@ -79,14 +80,66 @@ export function AlertsPage() {
                       </>
                     ) : null}
                   </p>
-                  {a.acknowledgement_note ? <p className="small">Note: {a.acknowledgement_note}</p> : null}
+                  {a.acknowledgement_note ? (
+                    <p className="small">
+                      Acknowledged {a.acknowledged_at ? formatDateTime(a.acknowledged_at) : ''}: {a.acknowledgement_note}
+                    </p>
+                  ) : null}
+                  {a.escalation_level > 0 ? <p className="small">Escalated (level {a.escalation_level})</p> : null}
+                  {a.status === 'open' ? <Acknowledge alert={a} onDone={list.reload} /> : null}
                 </div>
               </li>
             ))}
           </ul>
         ) : null}
-        <p className="small muted coming-inline">Acknowledging an alert with a note comes with sign-in: the server has no acknowledgement endpoint yet.</p>
       </div>
     </Page>
+  );
+}
+
+/** Acknowledge with a note saying what was done: the acknowledgement is a custody-log entry. */
+function Acknowledge({ alert, onDone }: { alert: AlertJson; onDone: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const noteId = useId();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await apiJson(`/api/v1/alerts/${encodeURIComponent(alert.id)}/acknowledge`, { method: 'POST', body: { note: note.trim() } });
+      onDone();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+      setBusy(false);
+    }
+  };
+  if (!open) {
+    return (
+      <button type="button" className="button small-button" onClick={() => setOpen(true)}>
+        Acknowledge…
+      </button>
+    );
+  }
+  return (
+    <form className="ack-form" onSubmit={(e) => void submit(e)}>
+      <label htmlFor={noteId}>What was done?</label>
+      <textarea id={noteId} value={note} onChange={(e) => setNote(e.target.value)} rows={2} maxLength={1000} required autoFocus />
+      <div className="button-row">
+        <button type="submit" className="button primary" disabled={busy || !note.trim()}>
+          {busy ? 'Saving…' : 'Acknowledge'}
+        </button>
+        <button type="button" className="button" onClick={() => setOpen(false)} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </form>
   );
 }

@@ -13,7 +13,7 @@ import { describeEvent } from '../lib/feed-format';
 import { rememberRecords } from '../lib/record-names';
 import { formatDateTime } from '../lib/time';
 import { Link } from '../router';
-import { custodianLabel } from './FilesPage';
+import { personLabel, usePeople } from '../people';
 
 interface Verified {
   text: string;
@@ -87,6 +87,7 @@ export function FilePage({ barcode }: { barcode: string }) {
 }
 
 function RecordSummary({ record }: { record: FileRecordJson }) {
+  const people = usePeople();
   return (
     <section className="card record-summary" aria-label="File details">
       <p className="record-title">
@@ -104,7 +105,7 @@ function RecordSummary({ record }: { record: FileRecordJson }) {
         </div>
         <div>
           <dt>Custodian</dt>
-          <dd>{custodianLabel(record)}</dd>
+          <dd>{personLabel(record.custodian_person_id, people)}</dd>
         </div>
         <div>
           <dt>Location</dt>

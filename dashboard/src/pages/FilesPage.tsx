@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { api } from '../api/endpoints';
-import type { FileRecordJson, RecordStatus } from '../api/types';
+import type { RecordStatus } from '../api/types';
+import { personLabel, usePeople } from '../people';
 import { Page } from '../components/Page';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { STATUS_LABELS, StatusTag } from '../components/StatusTag';
@@ -12,10 +13,6 @@ import { Link, useRouter } from '../router';
 
 const PAGE_SIZE = 50;
 
-export function custodianLabel(record: FileRecordJson): string {
-  if (record.custodian_person_id) return `person …${record.custodian_person_id.slice(-6)}`;
-  return '—';
-}
 
 export function FilesPage() {
   const { location, navigate } = useRouter();
@@ -23,6 +20,7 @@ export function FilesPage() {
   const status = (location.search.get('status') ?? '') as RecordStatus | '';
   const page = Math.max(0, Number(location.search.get('page') ?? '0') || 0);
   const [text, setText] = useState(q);
+  const people = usePeople();
   const inputId = useId();
   const statusId = useId();
   useEffect(() => setText(q), [q]);
@@ -126,7 +124,7 @@ export function FilesPage() {
                         <StatusTag status={r.status} />
                         {r.legal_hold ? <span className="tag tag-hold">Legal hold</span> : null}
                       </td>
-                      <td>{custodianLabel(r)}</td>
+                      <td>{personLabel(r.custodian_person_id, people)}</td>
                       <td>{r.location_id ?? '—'}</td>
                     </tr>
                   ))}
