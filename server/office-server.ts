@@ -1,4 +1,7 @@
 import http from 'node:http';
+import https from 'node:https';
+import { hostname, networkInterfaces } from 'node:os';
+import type { TlsMaterial } from './tls/tls-material';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
@@ -40,6 +43,8 @@ export interface OfficeServerOptions {
   checkpointIntervalMs?: number;
   /** Where the built dashboard lives; defaults to dashboard/dist. */
   dashboardDir?: string;
+  /** HTTPS with this certificate; cookies become Secure and responses carry HSTS. */
+  tls?: TlsMaterial;
   /** Device registry settings (debounce, flood limits); scripted tests shorten the debounce. */
   devicePolicy?: Partial<RegistryPolicy>;
 }
@@ -111,7 +116,7 @@ export class OfficeServer {
       }
       const mqttUrl = broker ? broker.url : env.mqtt.mode === 'external' ? env.mqtt.url : '';
       const devices = new DeviceLayer({ bus, office, mqttUrl, logger, clock, ...(options.devicePolicy ? { policy: options.devicePolicy } : {}) });
-      const auth = await createAuthServices({ db, writer, clock, logger, dataDir: env.dataDir });
+      const auth = await createAuthServices({ db, writer, clock, logger, dataDir: env.dataDir, secure: !!options.tls });
       let origins: ReadonlySet<string> = new Set();
       let live: LiveSocket | null = null;
       const services: Services = {
@@ -158,8 +163,8 @@ export class OfficeServer {
         stops.push(() => commands.stop());
       }
 
-      const app = createHttpApp(services, { version: VERSION, dashboardDir: options.dashboardDir ?? path.join(PROJECT_ROOT, 'dashboard/dist') });
-      const server = http.createServer(app);
+      const app = createHttpApp(services, { version: VERSION, hsts: !!options.tls, dashboardDir: options.dashboardDir ?? path.join(PROJECT_ROOT, 'dashboard/dist') });
+      const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, app) : http.createServer(app);
       live = new LiveSocket(services);
       live.start(server, () => origins);
       await new Promise<void>((resolve, reject) => {
@@ -172,8 +177,9 @@ export class OfficeServer {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       });
       const port = (server.address() as AddressInfo).port;
-      const url = `http://${env.host}:${port}`;
-      origins = allowedOriginsFor(env.host, port, process.env.SAFEKEEP_PUBLIC_URL);
+      const scheme = options.tls ? 'https' : 'http';
+      const url = `${scheme}://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`;
+      origins = allowedOriginsFor(scheme, env.host, port, process.env.SAFEKEEP_PUBLIC_URL);
       logger.info({ url, log_size: writer.size }, 'safekeep is running');
       return new OfficeServer(services, url, stops);
     } catch (err) {
@@ -190,9 +196,13 @@ export class OfficeServer {
 }
 
 /** The origins browsers use to reach this server: loopback names, the listen address, and the public URL if set. */
-function allowedOriginsFor(host: string, port: number, publicUrl: string | undefined): ReadonlySet<string> {
-  const hosts = new Set([host, '127.0.0.1', 'localhost', '[::1]']);
-  const origins = new Set([...hosts].map((h) => `http://${h}:${port}`));
+function allowedOriginsFor(scheme: string, host: string, port: number, publicUrl: string | undefined): ReadonlySet<string> {
+  const hosts = new Set([host.includes(':') ? `[${host}]` : host, '127.0.0.1', 'localhost', '[::1]', hostname()]);
+  const origins = new Set([...hosts].map((h) => `${scheme}://${h}:${port}`));
+  // Listening on every address: a browser may come by any of this machine's LAN addresses.
+  if (host === '0.0.0.0' || host === '::') {
+    for (const a of Object.values(networkInterfaces()).flat()) if (a) origins.add(`${scheme}://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${port}`);
+  }
   if (publicUrl) origins.add(new URL(publicUrl).origin);
   return origins;
 }

@@ -20,7 +20,7 @@ export const PROJECT_ROOT = path.resolve(DASHBOARD_DIR, '..');
 export const DEFAULT_OUT_DIR = path.join(DASHBOARD_DIR, 'dist');
 const STAMP = '.build-stamp.json';
 /** Packages whose code ends up in the bundle or shapes it. */
-const BUNDLED_PACKAGES = ['react', 'react-dom', 'socket.io-client', '@zxing/library', 'canonicalize', 'vite', '@vitejs/plugin-react'];
+const BUNDLED_PACKAGES = ['react', 'react-dom', 'socket.io-client', '@zxing/library', 'qrcode', 'canonicalize', 'vite', '@vitejs/plugin-react'];
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

@@ -39,26 +39,30 @@ export class BoardError extends Error {}
 const READS_BADGES: readonly DeviceRole[] = ['badge_reader', 'combo'];
 
 export function boardsOf(office: OfficeConfig): Board[] {
-  const groups = new Map<string, Device[]>();
-  for (const device of office.devices) {
-    const t = device.transport;
-    if (t.type !== 'mqtt') continue;
-    const key = `${t.firmware}\0${t.topic}\0${discriminator(device) ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), device]);
+  const groups = new Map<string, { devices: Device[]; extra: string | undefined }>();
+  const mqttDevices = office.devices.filter((d) => d.transport.type === 'mqtt');
+  for (const device of mqttDevices) {
+    const t = device.transport as MqttConfig;
+    const extra = discriminator(device, mqttDevices);
+    const key = `${t.firmware}\0${t.topic}\0${extra ?? ''}`;
+    const group = groups.get(key) ?? { devices: [], extra };
+    group.devices.push(device);
+    groups.set(key, group);
   }
-  const boards = [...groups.values()].map(boardOf);
+  const boards = [...groups.values()].map((g) => boardOf(g.devices, g.extra));
   return uniqueNames(boards);
 }
 
-function boardOf(devices: Device[]): Board {
+type MqttConfig = Extract<Device['transport'], { type: 'mqtt' }>;
+
+function boardOf(devices: Device[], extra: string | undefined): Board {
   const first = devices[0]!;
-  const t = first.transport as Extract<Device['transport'], { type: 'mqtt' }>;
+  const t = first.transport as MqttConfig;
   const usernames = new Set(devices.map((d) => (d.transport as typeof t).username).filter((u): u is string => u !== undefined));
   if (usernames.size > 1) {
     throw new BoardError(`devices on topic "${t.topic}" name different MQTT usernames (${[...usernames].join(', ')}); one board logs in as one user`);
   }
   const name = slug(t.topic);
-  const extra = discriminator(first);
   const board: Board = {
     name,
     firmware: t.firmware,
@@ -103,11 +107,21 @@ export function slug(text: string): string {
   return s.length > 0 ? s : 'board';
 }
 
-/** The transport's `ip` (proposed for the office schema) or, failing that, its esp-rfid door. */
-function discriminator(device: Device): string | undefined {
+/**
+ * esp-rfid: the controller's IP address, or failing that its door. The office file may give the IP
+ * on one device of a controller only (the lock, which needs it for commands): the controller's
+ * other devices on the same topic take it from a device with the same door or the same username.
+ */
+function discriminator(device: Device, all: readonly Device[]): string | undefined {
   const t = device.transport;
   if (t.type !== 'mqtt' || t.firmware !== 'esp-rfid') return undefined;
-  return transportIp(device) ?? t.door;
+  const own = transportIp(device);
+  if (own) return own;
+  const peers = all.filter((d) => d !== device && d.transport.type === 'mqtt' && d.transport.firmware === 'esp-rfid' && d.transport.topic === t.topic && transportIp(d));
+  const sameDoor = t.door === undefined ? undefined : peers.find((d) => (d.transport as MqttConfig).door === t.door);
+  const sameUser = t.username === undefined ? undefined : peers.find((d) => (d.transport as MqttConfig).username === t.username);
+  const peer = sameDoor ?? sameUser;
+  return (peer ? transportIp(peer) : undefined) ?? t.door;
 }
 
 /**
@@ -115,19 +129,25 @@ function discriminator(device: Device): string | undefined {
  * topic on two firmwares, or topics that differ only in punctuation, by the firmware.
  */
 function uniqueNames(boards: Board[]): Board[] {
-  const rename = (list: Board[], suffix: (b: Board) => string | undefined): Board[] => {
+  // The first board (in office file order) keeps a contested name, so adding a controller on a
+  // shared topic later renames only the newcomer, never a board whose credentials exist.
+  const rename = (list: Board[], suffix: (b: Board, first: Board) => string | undefined): Board[] => {
+    const first = new Map<string, Board>();
+    for (const b of list) if (!first.has(b.name)) first.set(b.name, b);
     const count = new Map<string, number>();
     for (const b of list) count.set(b.name, (count.get(b.name) ?? 0) + 1);
     return list.map((b) => {
-      const extra = suffix(b);
-      if ((count.get(b.name) ?? 0) < 2 || extra === undefined) return b;
+      const owner = first.get(b.name)!;
+      const extra = suffix(b, owner);
+      if ((count.get(b.name) ?? 0) < 2 || extra === undefined || owner === b) return b;
       const name = slug(`${b.name}-${extra}`);
       return { ...b, name, username: b.username === b.name ? name : b.username };
     });
   };
   const renamed = rename(
     rename(boards, (b) => b.discriminator),
-    (b) => b.firmware,
+    // One topic on two firmwares; two boards of one firmware on one topic stay a conflict.
+    (b, owner) => (b.firmware === owner.firmware ? undefined : b.firmware),
   );
   const seen = new Set<string>();
   for (const b of renamed) {

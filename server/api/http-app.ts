@@ -13,6 +13,8 @@ export interface HttpAppOptions {
   /** Built dashboard (vite output); served when present. */
   dashboardDir?: string;
   version: string;
+  /** Behind TLS: tell browsers to use HTTPS only from now on. */
+  hsts?: boolean;
 }
 
 export function createHttpApp(services: Services, options: HttpAppOptions, routes: readonly RouteDef[] = ROUTES): express.Express {
@@ -26,6 +28,7 @@ export function createHttpApp(services: Services, options: HttpAppOptions, route
 
   app.use((_req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'same-origin', 'Cache-Control': 'no-store' });
+    if (options.hsts) res.set('Strict-Transport-Security', 'max-age=31536000');
     next();
   });
   for (const route of routes) {

@@ -18,7 +18,10 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('serve')
     .description('run the server for real use (npm start)')
-    .action(run(() => serveCommand(loadContext())));
+    .option('--tls', 'serve HTTPS with a self-signed certificate made for this machine (unless SAFEKEEP_TLS_CERT/KEY are set)')
+    .action(async (opts: { tls?: boolean }) => {
+      exitCode = await serveCommand(loadContext(), opts);
+    });
   program
     .command('demo')
     .description('seed a demo office and run it with simulated readers (npm run demo)')

@@ -5,7 +5,7 @@ import { loadOfficeFile } from '../config/office-file';
 import { OfficeServer } from '../office-server';
 import { createLogger } from '../shared/logger';
 import { systemClock } from '../shared/clock';
-import { runUntilSignal, requireLoopback } from '../cli/serve-command';
+import { runUntilSignal, requireTlsOffLoopback } from '../cli/serve-command';
 import { Simulator } from '../../devices/simulator/simulator';
 import { DEMO_PEOPLE, DEMO_RECORD_COUNT, demoBarcode, seedDemoOffice } from './seed';
 import { demoAccounts, describeAccounts } from './demo-accounts';
@@ -25,7 +25,7 @@ export async function demoCommand(): Promise<number> {
     },
     process.cwd(),
   );
-  requireLoopback(env.host);
+  requireTlsOffLoopback(env.host, false);
   const office = loadOfficeFile(env.officeFile);
   const logger = createLogger(env.logLevel);
   const simulator = new Simulator({

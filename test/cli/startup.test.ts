@@ -32,7 +32,7 @@ describe('start-up validation', { timeout: 120_000 }, () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
-  it('refuses to listen beyond this machine until sign-in exists', async () => {
+  it('refuses to listen beyond this machine without TLS', async () => {
     const dir = fresh();
     const result = await runCli(['serve'], { SAFEKEEP_DATA_DIR: path.join(dir, 'data'), SAFEKEEP_OFFICE_FILE: DEMO_OFFICE_FILE, HOST: '0.0.0.0', PORT: '0', MQTT_PORT: '0' });
     expect(result.code).toBe(2);

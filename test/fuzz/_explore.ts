@@ -1,25 +1,31 @@
-import http from 'node:http';
 import { startTestServer } from '../support/server';
-const f = await startTestServer();
-const seq = f.server.services.db.sequelize;
-const [rows] = await seq.query("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
-console.log((rows as {name:string}[]).map(r=>r.name).join(' '));
-const admin = await f.as('admin');
-console.log('size', f.server.services.writer.size, admin.cookie.slice(0,30));
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-const u = new URL(f.url);
-function req(path: string, method: string, headers: Record<string,string>, body?: string) {
-  return new Promise<{status:number; body:string}>((resolve, reject) => {
-    const r = http.request({ host: u.hostname, port: u.port, path, method, headers, agent }, (res) => { let b=''; res.setEncoding('utf8'); res.on('data', (c)=> b+=c); res.on('end', ()=> resolve({status: res.statusCode!, body: b})); });
-    r.on('error', reject); if (body !== undefined) r.end(body); else r.end();
-  });
+import { rawExchange } from './support/driver';
+const f = await startTestServer({ checkpointIntervalMs: 3_600_000 });
+const h = 'Host: localhost\r\n';
+const cases: Record<string, string[]> = {
+  'http/9.9': [`GET /api/health HTTP/9.9\r\n${h}\r\n`],
+  'http/2.0': [`GET /api/health HTTP/2.0\r\n${h}\r\n`],
+  'http/1.0 nohost': [`GET /api/v1/records/x HTTP/1.0\r\n\r\n`],
+  'method FOO': [`FOO /api/health HTTP/1.1\r\n${h}\r\n`],
+  'method PROPFIND': [`PROPFIND /api/health HTTP/1.1\r\n${h}\r\n`],
+  'TE gzip,chunked': [`POST /api/v1/people HTTP/1.1\r\n${h}Transfer-Encoding: gzip, chunked\r\nContent-Type: application/json\r\n\r\n0\r\n\r\n`],
+  'TE chunked,identity': [`POST /api/v1/people HTTP/1.1\r\n${h}Transfer-Encoding: chunked, identity\r\nContent-Type: application/json\r\n\r\n0\r\n\r\n`],
+  'TE bogus': [`POST /api/v1/people HTTP/1.1\r\n${h}Transfer-Encoding: bogus\r\nContent-Type: application/json\r\n\r\n{}`],
+  'CL+TE': [`POST /api/v1/people HTTP/1.1\r\n${h}Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`],
+  'CL neg': [`POST /api/v1/people HTTP/1.1\r\n${h}Content-Length: -1\r\n\r\n`],
+  'huge header': [`GET /api/health HTTP/1.1\r\n${h}Cookie: ${'a'.repeat(20000)}\r\n\r\n`],
+  'huge url': [`GET /api/v1/records/${'A'.repeat(20000)} HTTP/1.1\r\n${h}\r\n`],
+  'expect': [`POST /api/v1/people HTTP/1.1\r\n${h}Expect: 100-continue\r\nContent-Length: 1000000\r\nContent-Type: application/json\r\n\r\n`],
+  'expect bogus': [`POST /api/v1/people HTTP/1.1\r\n${h}Expect: 200-ok\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}`],
+  'no CL body': [`POST /api/v1/people HTTP/1.1\r\n${h}Content-Type: application/json\r\n\r\n{"name":1}`],
+  'absolute': [`POST http://evil.example/api/v1/people HTTP/1.1\r\n${h}Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`],
+  'star': [`OPTIONS * HTTP/1.1\r\n${h}\r\n`],
+  'CONNECT': [`CONNECT evil.example:443 HTTP/1.1\r\n${h}\r\n`],
+  'upgrade': [`GET /api/v1/records HTTP/1.1\r\n${h}Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n`],
+  'nul header': [`GET /api/health HTTP/1.1\r\n${h}X-A: a\u0000b\r\n\r\n`],
+};
+for (const [name, chunks] of Object.entries(cases)) {
+  const r = await rawExchange(f.url, chunks, { waitMs: 1200 });
+  console.log(name.padEnd(22), r.statuses, r.closedByServer, JSON.stringify(r.text.slice(0, 160)));
 }
-const t0 = Date.now(); let n = 0; const hist: Record<number, number> = {};
-await Promise.all(Array.from({length: 16}, async () => { for (let i=0;i<300;i++) { const r = await req('/api/v1/records/bad%20barcode', 'GET', { cookie: admin.cookie }); hist[r.status]=(hist[r.status]??0)+1; n++; } }));
-console.log('GET', n, (n/((Date.now()-t0)/1000)).toFixed(0), 'req/s', hist);
-const t1 = Date.now(); n=0;
-await Promise.all(Array.from({length: 16}, async () => { for (let i=0;i<300;i++) { const r = await req('/api/v1/people', 'POST', { cookie: admin.cookie, 'x-csrf-token': admin.csrf, origin: admin.origin, 'content-type': 'application/json' }, '{"name":1}'); hist[r.status]=(hist[r.status]??0)+1; n++; } }));
-console.log('POST', n, (n/((Date.now()-t1)/1000)).toFixed(0), 'req/s', hist);
-console.log('size', f.server.services.writer.size);
-const r = await req('/api/v1/people', 'POST', { cookie: admin.cookie, 'x-csrf-token': admin.csrf, origin: admin.origin, 'content-type': 'application/json' }, '{"name":1}'); console.log(r);
-agent.destroy(); await f.close();
+await f.close();

@@ -6,14 +6,16 @@ import net from 'node:net';
  */
 export interface TcpProxy {
   url: string;
+  /** Where connections go; may be set after the proxy listens (the server must know the proxy's URL first). */
+  target: string;
   /** Resets every open connection and refuses new ones until resume(). */
   drop(): Promise<void>;
   resume(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: string): Promise<TcpProxy> {
-  const { hostname, port } = new URL(target);
+export async function startTcpProxy(initialTarget = ''): Promise<TcpProxy> {
+  let target = initialTarget;
   const sockets = new Set<net.Socket>();
   let server: net.Server | null = null;
   let listenPort = 0;
@@ -21,6 +23,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       const s = net.createServer((client) => {
+        const { hostname, port } = new URL(target);
         const upstream = net.connect(Number(port), hostname);
         sockets.add(client).add(upstream);
         const forget = () => {
@@ -52,6 +55,12 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   await listen();
   return {
     url: `http://127.0.0.1:${listenPort}`,
+    get target() {
+      return target;
+    },
+    set target(value: string) {
+      target = value;
+    },
     drop: stop,
     resume: listen,
     close: stop,
