@@ -6,12 +6,14 @@ import { startTestServer, type ServerFixture } from '../support/server';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { builtDashboard } from './support/dashboard-build';
 import { Cab4Board, CAB4_FILE, MANAGER_BADGE, seedOffice } from './support/office';
+import { createAccount, totpCode, type Account } from './support/accounts';
 import { feedEntrySeen, installFeedClock, screenshot, seriousViolations } from './support/page-tools';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 
 /**
  * The dashboard, built by vite and served by a whole test office, driven in Debian's Chromium.
- * The browser reaches the office through a TCP proxy so a test can cut its connections.
+ * The browser reaches the office through a TCP proxy so a test can cut its connections; the
+ * proxy's address is the office's public URL, so sign-in's Origin checks accept it.
  */
 const UNKNOWN_BADGE = 'DEADBEEF';
 
@@ -22,15 +24,25 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let board: Cab4Board;
+  let manager: Account;
   const pageErrors: string[] = [];
   const size = () => f.server.services.writer.size;
 
   beforeAll(async () => {
     const build = await builtDashboard();
     if (build.buildMs) console.log(`dashboard built in ${build.buildMs} ms`);
-    f = await startTestServer({ dashboardDir: build.dir });
+    proxy = await startTcpProxy();
+    const publicUrl = process.env.SAFEKEEP_PUBLIC_URL;
+    process.env.SAFEKEEP_PUBLIC_URL = proxy.url;
+    try {
+      f = await startTestServer({ dashboardDir: build.dir });
+    } finally {
+      if (publicUrl === undefined) delete process.env.SAFEKEEP_PUBLIC_URL;
+      else process.env.SAFEKEEP_PUBLIC_URL = publicUrl;
+    }
+    proxy.target = f.url;
     await seedOffice(f);
-    proxy = await startTcpProxy(f.url);
+    manager = await createAccount(f.server, 'manager', 'margaret');
     board = await Cab4Board.connect(f);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, reducedMotion: 'reduce' });
@@ -44,6 +56,64 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     await board?.close();
     await proxy?.close();
     await f?.close();
+  });
+
+  it('signs a manager in with a password and an authenticator code', async () => {
+    await page.goto(`${proxy.url}/`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(page, 'sign-in', { fullPage: false });
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Username').fill(manager.username);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('Wrong username, password or code');
+    await page.getByLabel('Password').fill(manager.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Authenticator code' }).waitFor();
+    await page.getByLabel('Code').fill(totpCode(manager.secret!));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByTestId('who').waitFor();
+    expect(await page.getByTestId('who').innerText()).toContain('margaret');
+    expect(await page.getByTestId('who').innerText()).toContain('Manager');
+    await page.locator('[data-connection="live"]').waitFor();
+    // A manager's navigation: every page of the dashboard.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const label of ['Live activity', 'Files', 'Alerts', 'Visitors', 'Reports', 'Health and devices']) expect(await nav.getByRole('link', { name: label }).count()).toBe(1);
+  });
+
+  it('walks a manager without an authenticator through enrolling one, and gives staff only their pages', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    try {
+      const p = await fresh.newPage();
+      const newManager = await createAccount(f.server, 'manager', 'daniel', { enrolled: false });
+      await p.goto(`${proxy.url}/`);
+      await p.getByLabel('Username').fill(newManager.username);
+      await p.getByLabel('Password').fill(newManager.password);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
+      await p.getByTestId('totp-qr').waitFor();
+      expect(await p.getByTestId('totp-qr').getAttribute('data-uri')).toMatch(/^otpauth:\/\/totp\//);
+      await screenshot(p, 'sign-in-enrol-authenticator', { fullPage: false });
+      const secret = (await p.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+      await p.getByLabel('Code from the app').fill(totpCode(secret));
+      await p.getByRole('button', { name: 'Confirm and continue' }).click();
+      await p.getByTestId('who').waitFor();
+      expect(await p.getByTestId('who').innerText()).toContain('daniel');
+      await p.getByRole('button', { name: 'Sign out' }).click();
+      await p.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+      const staff = await createAccount(f.server, 'staff', 'priya');
+      await p.getByLabel('Username').fill(staff.username);
+      await p.getByLabel('Password').fill(staff.password);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByTestId('who').waitFor();
+      const nav = p.getByRole('navigation', { name: 'Main' });
+      expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Live activity', 'Files', 'Visitors']);
+      await p.goto(`${proxy.url}/alerts`);
+      await p.getByText('Your role does not include this page.').waitFor();
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('shows a device read published over MQTT in the live feed within one second', async () => {
@@ -169,7 +239,41 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     await board.read({ kind: 'door', state: 'closed' });
     await expect.poll(() => page.locator('[data-testid="alerts"] > li[data-alert-type="cabinet.forced"]').count(), { timeout: 5000 }).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="alerts"] > li').count()).toBeGreaterThan(before);
-    expect(await page.locator('[data-alert-type="cabinet.forced"]').first().innerText()).toContain('cabinet opened without a badge');
+    const forced = page.locator('[data-testid="alerts"] > li[data-alert-type="cabinet.forced"]').first();
+    expect(await forced.innerText()).toContain('cabinet opened without a badge');
+
+    // Acknowledged with a note: it leaves the open list and shows under "Acknowledged" with the note.
+    await forced.getByRole('button', { name: 'Acknowledge…' }).click();
+    await forced.getByLabel('What was done?').fill('Checked the cabinet: door was not latched, no file missing.');
+    await forced.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await expect.poll(() => page.locator('[data-testid="alerts"] > li[data-alert-type="cabinet.forced"]').count()).toBe(0);
+    await page.getByRole('tab', { name: 'Acknowledged' }).click();
+    await expect.poll(() => page.getByTestId('alerts').innerText()).toContain('door was not latched');
+  });
+
+  it('downloads a custody report as CSV and as PDF, and both open', async () => {
+    await page.goto(`${proxy.url}/reports`);
+    const card = page.locator('[data-report="custody"]');
+    await card.getByLabel('Barcode').fill(CAB4_FILE);
+    await card.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => card.locator('.report-preview').innerText()).toContain(`Custody of file ${CAB4_FILE}`);
+    await screenshot(page, 'reports');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: 'Download CSV' }).click()]);
+    expect(csv.suggestedFilename()).toMatch(/^custody-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = readFileSync((await csv.path())!, 'utf8').trim().split(/\r\n/);
+    expect(lines.length).toBeGreaterThanOrEqual(4); // header + imported, checked out, checked in
+    expect(lines.slice(1).join('\n')).toMatch(/record\.checked_out|checked out/i);
+
+    const [pdf] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: 'Download PDF' }).click()]);
+    expect(pdf.suggestedFilename()).toMatch(/^custody-.*\.pdf$/);
+    const bytes = readFileSync((await pdf.path())!);
+    const text = bytes.toString('latin1');
+    expect(text.startsWith('%PDF-')).toBe(true);
+    expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
+    expect((text.match(/\/Type \/Page\b/g) ?? []).length).toBeGreaterThanOrEqual(1);
+    // Its document information names the report.
+    expect(text).toMatch(/\/Title\s*[(<]/);
   });
 
   const PAGES: [name: string, path: string, ready: (p: Page) => Promise<unknown>][] = [
@@ -179,7 +283,9 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     ['alerts', '/alerts', (p) => p.getByTestId('alerts').waitFor()],
     ['health-and-devices', '/system', (p) => p.getByTestId('devices').waitFor()],
     ['cabinets-coming', '/cabinets', (p) => p.getByTestId('coming').waitFor()],
-    ['visitors-coming', '/visitors', (p) => p.getByTestId('coming').waitFor()],
+    ['visitors', '/visitors', (p) => p.getByRole('heading', { name: /On site now/ }).waitFor()],
+    ['roll-call', '/visitors/roll-call', (p) => p.getByTestId('roll-call').waitFor()],
+    ['reports', '/reports', (p) => p.locator('[data-report]').first().waitFor()],
     ['kiosk', '/kiosk', (p) => p.getByRole('button', { name: /I have a QR code/ }).waitFor()],
   ];
 

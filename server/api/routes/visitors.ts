@@ -246,7 +246,7 @@ export const visitorRoutes: RouteDef[] = [
     path: '/api/v1/visitors/visits/:id/hold',
     summary: "Place or release a legal hold on a visit: the visitor's data is not purged while any of their visits is held",
     tags: ['visitors'],
-    access: { roles: MANAGERS },
+    access: { roles: MANAGERS, reauth: true },
     params: byVisit,
     body: z.strictObject({ hold: z.boolean() }),
     response: z.object({ visit_id: z.string(), hold: z.boolean() }),
@@ -273,7 +273,7 @@ export const visitorRoutes: RouteDef[] = [
     path: '/api/v1/visitors/purge',
     summary: 'Erase the personal data of visitors past the retention period now (it also runs daily after hours)',
     tags: ['visitors'],
-    access: { roles: MANAGERS },
+    access: { roles: MANAGERS, reauth: true },
     response: z.object({ purged: z.number().int(), held: z.number().int(), compacted: z.boolean() }),
     async handler(s, { actor }) {
       const r = await module(s).scheduler.purgeNow(actor);

@@ -225,7 +225,16 @@ const HOSTILE_SEGMENTS: readonly string[] = [
   '%201%20',
 ];
 
-const encode = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+/** encodeURIComponent, except that a lone surrogate is written as its (invalid) 3-byte UTF-8 form instead of throwing. */
+function encode(v: string): string {
+  let out = '';
+  for (const ch of v) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0xd800 && code <= 0xdfff) out += `%${(0xe0 | (code >> 12)).toString(16).toUpperCase()}%${(0x80 | ((code >> 6) & 0x3f)).toString(16).toUpperCase()}%${(0x80 | (code & 0x3f)).toString(16).toUpperCase()}`;
+    else out += encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  }
+  return out;
+}
 
 /** A value as it arrives from a URL: always a string. */
 function asUrlString(value: JsonLike): string {
@@ -356,6 +365,24 @@ function bodyFor(s: JsonSchema | undefined): fc.Arbitrary<{ text: string; kind: 
   return fc.oneof(...options);
 }
 
+/** Multipart bodies for the certificate upload: never with a file part, so never a valid upload. */
+const multipartBody: fc.Arbitrary<{ text: string; kind: string; type: string }> = fc
+  .tuple(
+    fc.constantFrom('B', 'x'.repeat(70), '', '"quoted"', 'a b'),
+    fc.array(fc.tuple(fc.constantFrom('serial_number', 'destroyed_on', 'place', 'method', 'operator_name', 'barcodes', 'recorded_by', 'file', '__proto__', 'constructor', ''), hostileString), { maxLength: 8 }),
+    fc.constantFrom('ok', 'truncated', 'no-closing', 'wrong-boundary', 'huge-part', 'crlf-junk', 'many-parts'),
+  )
+  .map(([boundary, fields, shape]) => {
+    const b = boundary === '' ? 'B' : boundary.replace(/"/g, '');
+    const part = (name: string, value: string) => `--${b}\r\nContent-Disposition: form-data; name="${name.replace(/"/g, '')}"\r\n\r\n${value}\r\n`;
+    let text = fields.map(([k, v]) => part(k, v)).join('');
+    if (shape === 'huge-part') text += part('place', 'p'.repeat(300_000));
+    if (shape === 'many-parts') text += Array.from({ length: 3000 }, (_, i) => part(`f${i}`, 'v')).join('');
+    if (shape === 'crlf-junk') text += '\r\n\r\n--\r\n';
+    text += shape === 'truncated' ? `--${b}\r\nContent-Disposition: form-data; name="x"\r\n\r\nab` : shape === 'no-closing' ? '' : shape === 'wrong-boundary' ? '--other--\r\n' : `--${b}--\r\n`;
+    return { text, kind: `multipart-${shape}`, type: `multipart/form-data; boundary=${boundary}` };
+  });
+
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 // ---------------------------------------------------------------- one route
@@ -404,6 +431,7 @@ export function requestsFor(route: RouteDef, auth: fc.Arbitrary<AuthFault>): fc.
   // GET routes take no body, but express.json still reads one that is sent: malformed must be a 400.
   if (!hasBodyMethod(route.method)) foci.push({ weight: 2, arbitrary: wrap('body', validParams, validQuery, badBody) });
   foci.push({ weight: 2, arbitrary: wrap('mixed', badParams, badQuery, badBody) });
+  if (route.path.endsWith('/certificate/upload')) foci.push({ weight: 12, arbitrary: wrap('body', validParams, validQuery, multipartBody) });
 
   const base = fc.oneof(...foci);
   const pathFault = fc.oneof(
@@ -427,15 +455,16 @@ export function requestsFor(route: RouteDef, auth: fc.Arbitrary<AuthFault>): fc.
     }
     const query = toQueryString(b.query);
     if (query) path += `?${query}`;
+    const forced = b.body && 'type' in b.body ? (b.body as { type: string }).type : undefined;
     const body: BodyCase | undefined = b.body
       ? {
           text: b.body.text,
-          ...(type === undefined ? {} : { contentType: type }),
+          ...(forced !== undefined ? { contentType: forced } : type === undefined ? {} : { contentType: type }),
           ...(enc === undefined || b.body.text.length > 300_000 ? {} : { encoding: enc }),
           ...(chunked && b.body.text.length < 300_000 ? { chunked: true } : {}),
         }
       : undefined;
-    if (body && (body.encoding !== undefined || body.contentType !== 'application/json') && focus.startsWith('body')) focus = `transport:${body.encoding ?? 'content-type'}`;
+    if (body && forced === undefined && (body.encoding !== undefined || body.contentType !== 'application/json') && focus.startsWith('body')) focus = `transport:${body.encoding ?? 'content-type'}`;
     return { method, path, headers, ...(body ? { body } : {}), auth: authFault, focus };
   });
 }
