@@ -25,6 +25,8 @@ import { CabinetWatch } from './workflows/cabinet-watch';
 import { FileWatch } from './workflows/file-watch';
 import { AlertEscalator } from './domain/alerts-service';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
+import { MqttCredentialStore } from './broker/credential-store';
+import { openBrokerAccess, serverClientUrl } from './broker/office-accounts';
 import { createHttpApp } from './api/http-app';
 import { LiveSocket } from './api/live-socket';
 import { DeviceLayer } from '../devices/device-layer';
@@ -109,13 +111,19 @@ export class OfficeServer {
       checkpointer.start();
       stops.push(() => checkpointer.stop());
 
+      // Every MQTT client logs in: each board with its own password (the data directory's
+      // mqtt-credentials.json), the server's own clients as safekeep-server or with MQTT_URL's login.
       let broker: EmbeddedBroker | null = null;
+      let credentials: MqttCredentialStore;
       if (env.mqtt.mode === 'embedded') {
-        broker = await startEmbeddedBroker({ port: env.mqtt.port, logger });
+        const accounts = openBrokerAccess({ dataDir: env.dataDir, office });
+        credentials = accounts.store;
+        broker = await startEmbeddedBroker({ port: env.mqtt.port, ...(env.mqtt.host ? { host: env.mqtt.host } : {}), logger, access: accounts.access });
         stops.push(() => broker!.close());
-      }
+      } else credentials = MqttCredentialStore.open(env.dataDir);
       const mqttUrl = broker ? broker.url : env.mqtt.mode === 'external' ? env.mqtt.url : '';
-      const devices = new DeviceLayer({ bus, office, mqttUrl, logger, clock, ...(options.devicePolicy ? { policy: options.devicePolicy } : {}) });
+      const clientUrl = serverClientUrl(mqttUrl, credentials);
+      const devices = new DeviceLayer({ bus, office, mqttUrl: clientUrl, logger, clock, ...(options.devicePolicy ? { policy: options.devicePolicy } : {}) });
       const auth = await createAuthServices({ db, writer, clock, logger, dataDir: env.dataDir, secure: !!options.tls });
       let origins: ReadonlySet<string> = new Set();
       let live: LiveSocket | null = null;
@@ -158,7 +166,7 @@ export class OfficeServer {
       await devices.start();
       stops.push(() => devices.stop());
       if (mqttUrl) {
-        const commands = new CommandDispatcher({ url: mqttUrl, bus, devices: office.devices, logger, clock });
+        const commands = new CommandDispatcher({ url: clientUrl, bus, devices: office.devices, logger, clock });
         await commands.start();
         stops.push(() => commands.stop());
       }

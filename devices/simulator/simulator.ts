@@ -25,6 +25,12 @@ export interface SimulatorOptions {
 
 type SerialDevice = Device & { transport: SerialConfig };
 
+/** A board's MQTT login; the simulator logs in as each board, keyed `firmware|topic`. */
+export interface SimulatedLogin {
+  username: string;
+  password: string;
+}
+
 /** An RDM6300 repeats its frame every ~65 ms while a tag is held (devices.md §1). */
 const RDM6300_REPEAT_MS = 65;
 
@@ -36,6 +42,8 @@ const RDM6300_REPEAT_MS = 65;
  */
 export class Simulator {
   private client: MqttClient | null = null;
+  /** With logins: one client per board, logged in as that board. */
+  private readonly clients = new Map<SimulatedBoard, MqttClient>();
   private timer: NodeJS.Timeout | null = null;
   private readonly boards: SimulatedBoard[];
   private readonly serialDevices: SerialDevice[];
@@ -81,11 +89,25 @@ export class Simulator {
     await this.ptys.start();
   }
 
-  /** Opens ports and the broker connection; with `loop`, visits at random until stopped. */
-  async start(options: { mqttUrl?: string; loop?: boolean } = {}): Promise<void> {
+  /**
+   * Opens ports and the broker connection; with `loop`, visits at random until stopped. With
+   * `logins`, each board logs in as itself, as the real board would (the broker lets it publish
+   * only on its own topics), and a board without a login is not simulated; without, one client
+   * publishes for all (a broker that takes anonymous clients).
+   */
+  async start(options: { mqttUrl?: string; loop?: boolean; logins?: ReadonlyMap<string, SimulatedLogin> } = {}): Promise<void> {
     await this.openPorts();
     const url = options.mqttUrl ?? this.options.mqttUrl;
-    if (url && this.boards.length > 0) this.client = await mqtt.connectAsync(url, { clientId: `safekeep-simulator-${this.boot}` });
+    if (url && this.boards.length > 0 && options.logins) {
+      const bare = new URL(url);
+      bare.username = '';
+      bare.password = '';
+      for (const [i, board] of this.boards.entries()) {
+        const login = options.logins.get(`${board.firmware}|${board.topic}`);
+        if (!login) continue;
+        this.clients.set(board, await mqtt.connectAsync(bare.toString(), { clientId: `safekeep-simulator-${this.boot}-${i}`, username: login.username, password: login.password }));
+      }
+    } else if (url && this.boards.length > 0) this.client = await mqtt.connectAsync(url, { clientId: `safekeep-simulator-${this.boot}` });
     if (options.loop === false) return;
     const every = this.options.intervalMs ?? 2000;
     const tick = () => {
@@ -102,6 +124,8 @@ export class Simulator {
     this.pending.clear();
     await this.client?.endAsync();
     this.client = null;
+    for (const client of this.clients.values()) await client.endAsync();
+    this.clients.clear();
     await this.ptys?.stop();
     this.ptys = null;
     this.portsOpened = false;
@@ -174,9 +198,10 @@ export class Simulator {
   }
 
   publish(board: SimulatedBoard, act: SimulatedAct): void {
-    if (!this.client) return;
+    const client = this.clients.get(board) ?? this.client;
+    if (!client) return;
     const message = firmwareMessage(board, act, { now: this.options.clock.now(), boot: this.boot, seq: this.seq++ });
-    this.client.publish(message.topic, message.payload, { qos: 1, retain: false });
+    client.publish(message.topic, message.payload, { qos: 1, retain: false });
   }
 
   private later(delayMs: number, act: () => void): void {

@@ -4,18 +4,25 @@ import { LogStore } from '../custody-log/log-store';
 import { Checkpointer } from '../custody-log/checkpointer';
 import { exportBundle } from '../custody-log/bundle-export';
 import { verifyLog } from '../custody-log/verify-log';
+import { CustodyWriter } from '../ingest/custody-writer';
+import { EventBus } from '../ingest/event-bus';
 import { openOfficeDatabase, signingKeyFor } from '../office-server';
 import { systemClock } from '../shared/clock';
 import { UsageError, type CliContext } from './context';
 
-async function withLog<T>(ctx: CliContext, use: (parts: { store: LogStore; checkpointer: Checkpointer; origin: string; key: Awaited<ReturnType<typeof signingKeyFor>> }) => Promise<T>): Promise<T> {
+async function withLog<T>(
+  ctx: CliContext,
+  use: (parts: { store: LogStore; checkpointer: Checkpointer; origin: string; key: Awaited<ReturnType<typeof signingKeyFor>>; writer: CustodyWriter }) => Promise<T>,
+): Promise<T> {
   const db = await openOfficeDatabase(ctx.env, ctx.logger);
   try {
     const store = new LogStore(db.sequelize);
     const key = await signingKeyFor(ctx.env, ctx.office);
     const origin = `safekeep/${ctx.office.office.id}`;
     const checkpointer = new Checkpointer({ store, key, origin, clock: systemClock, logger: ctx.logger });
-    return await use({ store, checkpointer, origin, key });
+    const writer = new CustodyWriter({ db, clock: systemClock, logger: ctx.logger, bus: new EventBus() });
+    await writer.start();
+    return await use({ store, checkpointer, origin, key, writer });
   } finally {
     await db.close();
   }
@@ -52,7 +59,7 @@ export async function logCheckpoint(ctx: CliContext): Promise<number> {
 
 export async function logBundle(ctx: CliContext, barcode: string, out: string): Promise<number> {
   return withLog(ctx, async (parts) => {
-    const bundle = await exportBundle(parts, barcode);
+    const bundle = await exportBundle(parts, barcode, 'system:cli');
     writeFileSync(out, bundle.text, { mode: 0o640 });
     console.log(`wrote ${out}: ${bundle.entries} entries of ${barcode} against a checkpoint of ${bundle.treeSize}`);
     return 0;

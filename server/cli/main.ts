@@ -89,6 +89,26 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await userAdd(loadContext(), opts);
     });
 
+  const broker = program.command('broker').description('MQTT accounts and topic access of the office\'s boards');
+  broker
+    .command('mosquitto-config')
+    .description('write a Mosquitto 2.0 password file, ACL and listener config for the configured boards and the server')
+    .requiredOption('--out <dir>', 'output directory for passwd, acl and mosquitto.conf')
+    .option('--port <port>', 'listener port (default: MQTT_URL\'s port, else 1883)')
+    .option('--bind <address>', 'listen address (default: all interfaces)')
+    .action(async (opts: { out: string; port?: string; bind?: string }) => {
+      const { brokerMosquittoConfig } = await import('./broker-command');
+      exitCode = brokerMosquittoConfig(loadContext(), opts);
+    });
+  broker
+    .command('forget')
+    .description('drop a board\'s MQTT password; the next firmware-config generate issues a new one')
+    .argument('<board>', 'board name, as in credentials.csv')
+    .action(async (board: string) => {
+      const { brokerForget } = await import('./broker-command');
+      exitCode = brokerForget(loadContext(), board);
+    });
+
   const log = program.command('log').description('the custody log');
   log
     .command('verify')

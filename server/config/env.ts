@@ -13,8 +13,11 @@ export type DatabaseConfig =
   | { dialect: 'postgres'; url: string };
 
 export type MqttConfig =
-  /** Safekeep runs its own broker; `port` 0 lets the OS pick one (tests). */
-  | { mode: 'embedded'; port: number }
+  /**
+   * Safekeep runs its own broker; `port` 0 lets the OS pick one (tests). `host` (MQTT_HOST) is its
+   * listen address, 127.0.0.1 when absent; every client logs in, so boards may reach it over the LAN.
+   */
+  | { mode: 'embedded'; port: number; host?: string }
   | { mode: 'external'; url: string };
 
 export interface EnvConfig {
@@ -47,6 +50,7 @@ const VARIABLES = [
   'DATABASE_URL',
   'MQTT_URL',
   'MQTT_PORT',
+  'MQTT_HOST',
   'SAFEKEEP_OFFICE_FILE',
   'LOG_LEVEL',
   'SAFEKEEP_TLS_CERT',
@@ -77,7 +81,7 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv, cwd: string): EnvConfig {
     host: v.HOST,
     dataDir,
     database: v.DATABASE_URL ?? sqliteAt(path.join(dataDir, 'safekeep.sqlite')),
-    mqtt: v.MQTT_URL === undefined ? { mode: 'embedded', port: v.MQTT_PORT } : { mode: 'external', url: v.MQTT_URL },
+    mqtt: v.MQTT_URL === undefined ? { mode: 'embedded', port: v.MQTT_PORT, ...(v.MQTT_HOST ? { host: v.MQTT_HOST } : {}) } : { mode: 'external', url: v.MQTT_URL },
     officeFile: v.SAFEKEEP_OFFICE_FILE ?? path.join(dataDir, 'office.yaml'),
     logLevel: v.LOG_LEVEL,
     ...(v.SAFEKEEP_TLS_CERT || v.SAFEKEEP_TLS_KEY ? { tls: tlsFiles(v.SAFEKEEP_TLS_CERT, v.SAFEKEEP_TLS_KEY) } : {}),
@@ -110,6 +114,7 @@ function envSchema(cwd: string) {
     DATABASE_URL: databaseUrlSchema(cwd).optional(),
     MQTT_URL: mqttUrlSchema.optional(),
     MQTT_PORT: portSchema().default(ENV_DEFAULTS.MQTT_PORT),
+    MQTT_HOST: hostSchema.optional(),
     SAFEKEEP_OFFICE_FILE: pathSchema(cwd).optional(),
     LOG_LEVEL: logLevelSchema.default(ENV_DEFAULTS.LOG_LEVEL),
     SAFEKEEP_TLS_CERT: pathSchema(cwd).optional(),

@@ -1,4 +1,5 @@
 import { FileRecord } from '../db/models';
+import type { CustodyWriter } from '../ingest/custody-writer';
 import type { Checkpointer } from './checkpointer';
 import type { LogStore } from './log-store';
 import { MerkleTree } from './tree';
@@ -12,11 +13,14 @@ export class UnknownRecordError extends Error {}
  * signed checkpoint, so the bundle covers the record's whole history up to now.
  */
 export async function exportBundle(
-  deps: { store: LogStore; checkpointer: Checkpointer; key: SigningKey; origin: string },
+  deps: { store: LogStore; checkpointer: Checkpointer; key: SigningKey; origin: string; writer: CustodyWriter },
   barcode: string,
+  actor: string,
 ): Promise<{ recordId: string; text: string; entries: number; treeSize: number }> {
   const record = await FileRecord.findOne({ where: { barcode } });
   if (!record) throw new UnknownRecordError(`no record with barcode ${barcode}`);
+  // Who took the file's history away is part of that history, and this bundle shows it.
+  await deps.writer.submit({ run: (ctx) => ctx.append({ type: 'bundle.exported', record: record.id, actor }) });
   const checkpoint = await deps.checkpointer.checkpointNow();
   if (!checkpoint) throw new Error('the custody log is empty');
   const rows = (await deps.store.entriesOfRecord(record.id)).filter((r) => r.idx < checkpoint.size);

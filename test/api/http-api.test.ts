@@ -38,8 +38,9 @@ describe('HTTP API', () => {
     const res = await post('/api/v1/records', { barcode: 'SK-900001', client: 'Acme', matter: '2026-001', title: 'Lease', home_cabinet: 'cab-2' });
     expect(res.status).toBe(201);
     const custody = await (await get('/api/v1/records/SK-900001/custody')).json();
-    expect(custody.entries).toHaveLength(1);
     expect(custody.entries[0].event).toMatchObject({ type: 'record.created', location: 'cab-2', record_seq: 1 });
+    // Looking at a file's custody is itself on the file's record: who looked, and when.
+    expect(custody.entries.at(-1).event).toMatchObject({ type: 'report.viewed', report: 'custody', record_seq: 2 });
   });
 
   it('answers bad input with a 400 naming each bad field, and writes nothing', async () => {

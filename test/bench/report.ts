@@ -36,6 +36,8 @@ function phaseJson(p: PhaseStats | undefined, reads: number) {
     max_batch_leaves: p.maxBatch,
     server_elu: round(p.serverElu, 3),
     process_cores: round(p.processCores, 2),
+    longest_commit_gap_ms: round(p.longestCommitGapMs),
+    slowest_statements_ms: p.slowest.map((q) => `${q.kind} ${round(q.ms)}`),
     statements_per_read: round(p.queries / reads, 2),
     statements: Object.fromEntries(Object.entries(p.queryKinds).map(([k, v]) => [k, { count: v.count, mean_us: round((v.ms * 1000) / v.count) }])),
   };

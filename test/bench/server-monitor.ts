@@ -17,7 +17,13 @@ export interface PhaseStats {
   queries: number;
   /** Per kind of statement: how many, and their summed wall time from sequelize's call to its answer. */
   queryKinds: Record<string, { count: number; ms: number }>;
+  /** The slowest single statements, slowest first: a stall shows up here with its kind. */
+  slowest: { kind: string; ms: number }[];
+  /** Longest time between two commits while the phase ran, ms: how long the writer went silent. */
+  longestCommitGapMs: number;
 }
+
+const SLOWEST_KEPT = 5;
 
 interface Current {
   started: number;
@@ -28,6 +34,9 @@ interface Current {
   maxBatch: number;
   queries: number;
   kinds: Map<string, { count: number; ms: number }>;
+  slowest: { kind: string; ms: number }[];
+  lastCommit: number;
+  longestGap: number;
 }
 
 /** "SELECT cabinet_visits", "INSERT device_events", "COMMIT": enough to see what a read costs. */
@@ -55,6 +64,9 @@ export class ServerMonitor {
     this.off = bus.on('custody.committed', ({ leaves }) => {
       const c = this.current;
       if (!c) return;
+      const at = performance.now();
+      c.longestGap = Math.max(c.longestGap, at - c.lastCommit);
+      c.lastCommit = at;
       c.commits++;
       c.leaves += leaves.length;
       c.maxBatch = Math.max(c.maxBatch, leaves.length);
@@ -68,8 +80,14 @@ export class ServerMonitor {
       if (!c || t0 === undefined) return;
       const kind = kindOf((query as { sql?: string }).sql ?? '');
       const k = c.kinds.get(kind) ?? { count: 0, ms: 0 };
+      const ms = performance.now() - t0;
       k.count++;
-      k.ms += performance.now() - t0;
+      k.ms += ms;
+      if (c.slowest.length < SLOWEST_KEPT || ms > c.slowest[c.slowest.length - 1]!.ms) {
+        c.slowest.push({ kind, ms });
+        c.slowest.sort((a, b) => b.ms - a.ms);
+        c.slowest.length = Math.min(c.slowest.length, SLOWEST_KEPT);
+      }
       c.kinds.set(kind, k);
       c.queries++;
     });
@@ -77,7 +95,8 @@ export class ServerMonitor {
 
   start(name: string): void {
     this.phaseName = name;
-    this.current = { started: performance.now(), elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), commits: 0, leaves: 0, maxBatch: 0, queries: 0, kinds: new Map() };
+    const started = performance.now();
+    this.current = { started, elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), commits: 0, leaves: 0, maxBatch: 0, queries: 0, kinds: new Map(), slowest: [], lastCommit: started, longestGap: 0 };
   }
 
   end(): void {
@@ -96,6 +115,8 @@ export class ServerMonitor {
       processCores: (cpu.user + cpu.system) / 1e6 / seconds,
       queries: c.queries,
       queryKinds: Object.fromEntries([...c.kinds].sort((a, b) => b[1].ms - a[1].ms)),
+      slowest: c.slowest,
+      longestCommitGapMs: Math.max(c.longestGap, performance.now() - c.lastCommit),
     };
     this.current = null;
   }

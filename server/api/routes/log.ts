@@ -23,9 +23,9 @@ export const logRoutes = [
     tags: ['records', 'custody log'],
     access: { roles: ['manager', 'admin'] },
     params: z.strictObject({ barcode: barcodeSchema }),
-    async handler(s, { params, res }) {
+    async handler(s, { params, res, actor }) {
       try {
-        const bundle = await exportBundle(s, params.barcode);
+        const bundle = await exportBundle(s, params.barcode, actor);
         res
           .type('application/json')
           .attachment(`custody-${params.barcode}.json`)

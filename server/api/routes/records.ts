@@ -96,8 +96,9 @@ export const recordRoutes = [
     access: { roles: STAFF },
     params: byBarcode,
     response: z.object({ record: z.string(), entries: z.array(z.object({ index: z.number().int(), event: z.record(z.string(), z.unknown()) })) }),
-    async handler(s, { params }) {
+    async handler(s, { params, actor }) {
       const record = await findByBarcode(params.barcode);
+      await s.writer.submit({ run: (ctx) => ctx.append({ type: 'report.viewed', report: 'custody', record: record.id, actor }) });
       const rows = await s.store.entriesOfRecord(record.id);
       return { record: record.id, entries: rows.map((r) => ({ index: r.idx, event: decodeLeaf(r.leaf) })) };
     },

@@ -76,7 +76,7 @@ export interface Materialized {
 
 export function materialize(body: BodyCase): Materialized {
   const raw = Buffer.from(body.text, 'utf8');
-  let bytes = raw;
+  let bytes: Buffer = raw;
   let contentEncoding: string | undefined;
   switch (body.encoding) {
     case undefined:

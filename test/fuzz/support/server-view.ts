@@ -90,10 +90,21 @@ function charsetOf(value: string): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
+/** The first character that is not JSON whitespace (space, tab, LF, CR), as body-parser's strict check reads it. */
+function firstNonJsonSpace(text: string): string | undefined {
+  for (const ch of text) if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r') return ch;
+  return undefined;
+}
+
+/** What strict body-parser makes of the bytes: decoded as UTF-8 (iconv-lite drops a leading BOM), then JSON.parse. */
+function parseJsonBytes(bytes: Buffer): BodyView {
+  return parseJsonText(bytes.toString('utf8').replace(/^\ufeff/, ''));
+}
+
 /** What JSON.parse in strict body-parser makes of a text. */
 function parseJsonText(text: string): BodyView {
   if (text.length === 0) return { kind: 'value', value: {} };
-  const first = /^[\x20\x09\x0a\x0d]*(.|$)/s.exec(text)?.[1];
+  const first = firstNonJsonSpace(text);
   if (first !== '{' && first !== '[') return { kind: 'error', status: 400 };
   try {
     return { kind: 'value', value: JSON.parse(text) };
@@ -115,7 +126,7 @@ export function bodyViews(body: SentBody | undefined): BodyView[] {
   const canonical = /^application\/json\s*(?:;\s*charset=utf-8\s*)?$/i.test(ct.trim());
   if (type !== 'application/json') {
     // Unknown or unmatched types are skipped by express.json; an unparsable header is too. Lenient corners: either way.
-    return type === null || type.endsWith('+json') || type === 'text/json' ? [{ kind: 'value', value: undefined }, parseJsonText(body.text)] : [{ kind: 'value', value: undefined }];
+    return type === null || type.endsWith('+json') || type === 'text/json' ? [{ kind: 'value', value: undefined }, parseJsonBytes(body.bytes)] : [{ kind: 'value', value: undefined }];
   }
   const charset = charsetOf(ct);
   if (charset !== undefined && !charset.startsWith('utf-')) return [{ kind: 'error', status: 415 }];
@@ -123,26 +134,27 @@ export function bodyViews(body: SentBody | undefined): BodyView[] {
   if (body.contentEncoding !== undefined && body.contentEncoding.toLowerCase() !== 'identity') {
     const enc = body.contentEncoding.toLowerCase();
     if (enc !== 'gzip' && enc !== 'deflate' && enc !== 'br') return [{ kind: 'error', status: 415 }];
-    let inflated: string;
+    // Only junk is ever sent as br.
+    if (enc === 'br') return [{ kind: 'error' }];
+    let inflated: Buffer;
     try {
-      inflated = (enc === 'gzip' ? gunzipSync(body.bytes) : enc === 'deflate' ? inflateSync(body.bytes) : null)?.toString('utf8') ?? '';
-      if (enc === 'br') return [{ kind: 'error' }];
+      inflated = enc === 'gzip' ? gunzipSync(body.bytes) : inflateSync(body.bytes);
     } catch {
       return [{ kind: 'error', status: 400 }];
     }
-    if (Buffer.byteLength(inflated) > JSON_LIMIT) return [{ kind: 'error', status: 413 }];
-    views.push(parseJsonText(inflated));
+    if (inflated.length > JSON_LIMIT) return [{ kind: 'error', status: 413 }];
+    views.push(parseJsonBytes(inflated));
     return views;
   }
   if (body.bytes.length > JSON_LIMIT) return [{ kind: 'error', status: 413 }];
   if (canonical || charset === 'utf-8' || charset === undefined) {
-    views.push(parseJsonText(body.text));
+    views.push(parseJsonBytes(body.bytes));
     // A header like "application/json;;" or "APPLICATION/JSON; charset" is an edge worth sending, not one to predict.
     if (!canonical) views.push({ kind: 'value', value: undefined });
     return views;
   }
   // utf-7, utf-16, utf-32, utf-9…: decoded with iconv-lite or refused; either way, not predicted.
-  return [{ kind: 'error' }, parseJsonText(body.text), { kind: 'value', value: undefined }];
+  return [{ kind: 'error' }, parseJsonBytes(body.bytes), { kind: 'value', value: undefined }];
 }
 
 export type SchemaVerdict = 'valid' | 'invalid' | 'throws';
