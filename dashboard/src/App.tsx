@@ -132,7 +132,7 @@ function Shell() {
 
 function Root() {
   const { location, navigate } = useRouter();
-  const { session, can } = useSession();
+  const { session, can, refresh } = useSession();
   const kiosk = location.pathname === '/kiosk' || location.pathname.startsWith('/kiosk/');
   const setup = location.pathname === '/setup';
   const signedIn = session.status === 'signed-in' || session.status === 'local';
@@ -170,7 +170,7 @@ function Root() {
   }
   // One live connection per signed-in user: a new sign-in gets a new socket with its own rooms.
   return (
-    <LiveProvider key={session.status === 'signed-in' ? session.username : 'local'}>
+    <LiveProvider key={session.status === 'signed-in' ? session.username : 'local'} onRefused={() => void refresh()}>
       <Shell />
     </LiveProvider>
   );

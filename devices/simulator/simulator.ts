@@ -136,13 +136,60 @@ export class Simulator {
     while (this.pending.size > 0) await new Promise((r) => setTimeout(r, 50));
   }
 
-  /** One visit at a random board or serial device. */
+  /**
+   * One visit somewhere: a cabinet board, or a desk or shred bin where a badge comes first and
+   * files are scanned after it (so the workflows at those places run end to end), or a lone read.
+   */
   visit(): void {
-    const targets = this.boards.length + this.serialDevices.length;
+    const places = this.placesWithReaderAndScanner();
+    const targets = this.boards.length + places.length + this.serialDevices.length;
     if (targets === 0 || this.options.badges.length === 0) return;
     const pick = Math.floor(Math.random() * targets);
     if (pick < this.boards.length) this.visitBoard(this.boards[pick]!);
-    else this.visitSerial(this.serialDevices[pick - this.boards.length]!);
+    else if (pick < this.boards.length + places.length) this.visitPlace(places[pick - this.boards.length]!);
+    else this.visitSerial(this.serialDevices[pick - this.boards.length - places.length]!);
+  }
+
+  /** Desks and shred bins that have both a badge reader and a scanner. */
+  private placesWithReaderAndScanner(): { reader: string; scanner: string }[] {
+    const { office } = this.options;
+    return [...office.desks, ...office.shred_bins]
+      .filter((p): p is typeof p & { reader: string; scanner: string } => !!p.reader && !!p.scanner)
+      .map((p) => ({ reader: p.reader, scanner: p.scanner }));
+  }
+
+  /** A badge at the reader, then one or two files at the scanner of the same place. */
+  private visitPlace(place: { reader: string; scanner: string }): void {
+    const badge = pickOne(this.options.badges);
+    this.later(0, () => this.actAt(place.reader, { kind: 'badge', uidHex: badge }));
+    if (this.options.barcodes.length === 0) return;
+    const files = 1 + Math.floor(Math.random() * 2);
+    for (let i = 0; i < files; i++) {
+      const barcode = pickOne(this.options.barcodes);
+      this.later(800 + i * 700, () => this.actAt(place.scanner, { kind: 'barcode', data: barcode }));
+    }
+  }
+
+  /** Performs an act at one device, over whatever transport it has. */
+  private actAt(deviceId: string, act: SimulatedAct): void {
+    const device = this.options.office.devices.find((d) => d.id === deviceId);
+    if (!device) return;
+    const t = device.transport;
+    if (t.type === 'mqtt') {
+      const board = this.boards.find((b) => b.topic === t.topic && b.firmware === t.firmware);
+      if (board) this.publish(board, act);
+      return;
+    }
+    if (t.type !== 'serial' || !this.ptys?.has(t.path)) return;
+    if (act.kind === 'badge') {
+      const bytes =
+        t.protocol === 'rdm6300'
+          ? rdm6300Frame(act.uidHex)
+          : Buffer.from(wiegandText(act.uidHex, device.credential_format ?? 'w26') + lineTerminator(t), 'latin1');
+      void this.ptys.write(t.path, bytes);
+    } else if (act.kind === 'barcode') {
+      void this.ptys.write(t.path, Buffer.from(act.data + lineTerminator(t), 'latin1'));
+    }
   }
 
   /** One visit at every board and serial device: shows every configured device working. */

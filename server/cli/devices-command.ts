@@ -2,7 +2,10 @@ import net from 'node:net';
 import { stat } from 'node:fs/promises';
 import type { EnvConfig } from '../config/env';
 import type { Device } from '../config/office-schema';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded-broker';
+import { connectHost, startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded-broker';
+import { MqttCredentialStore } from '../broker/credential-store';
+import { openBrokerAccess, serverClientUrl, withoutLogin } from '../broker/office-accounts';
+import type { OfficeConfig } from '../config/office-schema';
 import { Directory } from '../domain/directory';
 import type { DeviceEvent } from '../ingest/device-event';
 import { EventBus } from '../ingest/event-bus';
@@ -97,7 +100,7 @@ export async function devicesListCommand(ctx: CliContext, opts: { json?: boolean
 
 /** One JSON line per event that would reach the server, until Ctrl+C. */
 export async function devicesWatchCommand(ctx: CliContext): Promise<number> {
-  const broker = await toolBroker(ctx.env, ctx.logger, ctx.office.devices.some((d) => d.transport.type === 'mqtt'));
+  const broker = await toolBroker(ctx.env, ctx.logger, ctx.office.devices.some((d) => d.transport.type === 'mqtt'), ctx.office);
   const bus = new EventBus();
   bus.on('device.event', ({ event, receivedAt }) => console.log(JSON.stringify(watchLine(event, receivedAt))));
   const layer = new DeviceLayer({ bus, office: ctx.office, mqttUrl: broker.url, logger: ctx.logger, clock: systemClock });
@@ -107,7 +110,7 @@ export async function devicesWatchCommand(ctx: CliContext): Promise<number> {
     await broker.close();
     throw err;
   }
-  ctx.logger.info({ devices: ctx.office.devices.length, mqtt: broker.url || null }, 'watching devices; press Ctrl+C to stop');
+  ctx.logger.info({ devices: ctx.office.devices.length, mqtt: withoutLogin(broker.url) || null }, 'watching devices; press Ctrl+C to stop');
   await untilSignal();
   await layer.stop();
   await broker.close();
@@ -127,15 +130,18 @@ export function watchLine(event: DeviceEvent, receivedAt: Date): Record<string, 
 /**
  * The broker for tools that run without the server. External: the configured one. Embedded: the
  * server's, if something already listens on MQTT_PORT (a running server, or `simulate`);
- * otherwise this process starts one there, so devices and the simulator can reach it.
+ * otherwise this process starts one there, so devices and the simulator can reach it. The URL
+ * carries the server account's login (safekeep-server, or MQTT_URL's own).
  */
-export async function toolBroker(env: EnvConfig, logger: Logger, needed: boolean): Promise<{ url: string; close(): Promise<void> }> {
+export async function toolBroker(env: EnvConfig, logger: Logger, needed: boolean, office: OfficeConfig): Promise<{ url: string; close(): Promise<void> }> {
   if (!needed) return { url: '', close: async () => undefined };
-  if (env.mqtt.mode === 'external') return { url: env.mqtt.url, close: async () => undefined };
-  const url = `mqtt://127.0.0.1:${env.mqtt.port}`;
-  if (await reachable(`tcp://127.0.0.1:${env.mqtt.port}`)) return { url, close: async () => undefined };
-  const broker: EmbeddedBroker = await startEmbeddedBroker({ port: env.mqtt.port, logger });
-  return { url: broker.url, close: () => broker.close() };
+  if (env.mqtt.mode === 'external') return { url: serverClientUrl(env.mqtt.url, MqttCredentialStore.open(env.dataDir)), close: async () => undefined };
+  const accounts = openBrokerAccess({ dataDir: env.dataDir, office });
+  const host = connectHost(env.mqtt.host ?? '127.0.0.1');
+  const address = host.includes(':') ? `[${host}]` : host;
+  if (await reachable(`tcp://${address}:${env.mqtt.port}`)) return { url: serverClientUrl(`mqtt://${address}:${env.mqtt.port}`, accounts.store), close: async () => undefined };
+  const broker: EmbeddedBroker = await startEmbeddedBroker({ port: env.mqtt.port, ...(env.mqtt.host ? { host: env.mqtt.host } : {}), logger, access: accounts.access });
+  return { url: serverClientUrl(broker.url, accounts.store), close: () => broker.close() };
 }
 
 export function untilSignal(): Promise<void> {

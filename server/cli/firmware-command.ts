@@ -2,7 +2,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import path from 'node:path';
 import { BoardError } from '../../devices/firmware-config/boards';
 import { BrokerAddressError, isLoopback, parseBrokerAddress, type BrokerAddress } from '../../devices/firmware-config/broker';
-import { CredentialsFileError } from '../../devices/firmware-config/credentials';
+import { CredentialsFileError, parseCredentials } from '../../devices/firmware-config/credentials';
+import { MqttCredentialStore } from '../broker/credential-store';
+import { CredentialConflictError, planStoreUpdate } from '../broker/office-accounts';
 import { CREDENTIALS_FILE, generateFirmwareConfigs, type GeneratedFile } from '../../devices/firmware-config/generate';
 import type { EnvConfig } from '../config/env';
 import { UsageError, type CliContext } from './context';
@@ -30,11 +32,21 @@ export function firmwareConfigGenerate(ctx: CliContext, options: FirmwareGenerat
     if (err instanceof BoardError || err instanceof CredentialsFileError) throw new UsageError(`firmware-config: ${err.message}`);
     throw err;
   }
+  // The broker checks the data directory's credential store: it must learn exactly these
+  // passwords, and a board flashed with a password this directory does not hold stops us here.
+  const [credentials, ...rest] = result.files;
+  let storeUpdate: { apply(): void };
+  try {
+    storeUpdate = planStoreUpdate(MqttCredentialStore.open(ctx.env.dataDir), credentials ? parseCredentials(credentials.content) : []);
+  } catch (err) {
+    if (err instanceof CredentialConflictError) throw new UsageError(`firmware-config: ${err.message}`);
+    throw err;
+  }
   mkdirSync(out, { recursive: true, mode: 0o700 });
   // Passwords first, atomically: configs flashed with a password the file no longer holds would
   // be locked out once the broker checks credentials.
-  const [credentials, ...rest] = result.files;
   if (credentials) writeAtomically(out, credentials);
+  storeUpdate.apply();
   let written = credentials ? 1 : 0;
   for (const file of rest) {
     if (file.keepIfExists && existsSync(path.join(out, file.path))) continue;

@@ -1,6 +1,8 @@
 import { Simulator } from '../../devices/simulator/simulator';
 import { DEMO_PEOPLE, DEMO_RECORD_COUNT, demoBarcode } from '../demo/seed';
 import { systemClock } from '../shared/clock';
+import { MqttCredentialStore } from '../broker/credential-store';
+import { simulatorLogins } from '../broker/office-accounts';
 import { UsageError, type CliContext } from './context';
 import { toolBroker, untilSignal } from './devices-command';
 
@@ -24,7 +26,7 @@ export interface SimulateOptions {
 export async function simulateCommand(ctx: CliContext, opts: SimulateOptions): Promise<number> {
   const interval = positive(opts.interval ?? '2000', '--interval');
   const rounds = opts.rounds === undefined ? undefined : positive(opts.rounds, '--rounds');
-  const broker = await toolBroker(ctx.env, ctx.logger, ctx.office.devices.some((d) => d.transport.type === 'mqtt'));
+  const broker = await toolBroker(ctx.env, ctx.logger, ctx.office.devices.some((d) => d.transport.type === 'mqtt'), ctx.office);
   const simulator = new Simulator({
     office: ctx.office,
     clock: systemClock,
@@ -35,7 +37,9 @@ export async function simulateCommand(ctx: CliContext, opts: SimulateOptions): P
     serial: opts.serial !== false,
   });
   try {
-    await simulator.start({ mqttUrl: broker.url, loop: rounds === undefined });
+    // Each simulated board logs in as that board (a board flashed from firmware-config is skipped).
+    const logins = simulatorLogins({ store: MqttCredentialStore.open(ctx.env.dataDir), office: ctx.office, logger: ctx.logger });
+    await simulator.start({ mqttUrl: broker.url, loop: rounds === undefined, logins });
     if (rounds === undefined) {
       console.log(`Simulating ${ctx.office.devices.length} devices of "${ctx.office.office.name}"; press Ctrl+C to stop.`);
       await untilSignal();

@@ -7,8 +7,11 @@ import { createLogger } from '../shared/logger';
 import { systemClock } from '../shared/clock';
 import { runUntilSignal, requireTlsOffLoopback } from '../cli/serve-command';
 import { Simulator } from '../../devices/simulator/simulator';
-import { DEMO_PEOPLE, DEMO_RECORD_COUNT, demoBarcode, seedDemoOffice } from './seed';
+import { MqttCredentialStore } from '../broker/credential-store';
+import { simulatorLogins } from '../broker/office-accounts';
+import { DEMO_CLIENTS, DEMO_PEOPLE, DEMO_RECORD_COUNT, demoBarcode, seedDemoOffice } from './seed';
 import { demoAccounts, describeAccounts } from './demo-accounts';
+import { DemoVisitors, seedDemoWorkflows } from './demo-activity';
 
 const DEMO_OFFICE_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'office.yaml');
 
@@ -48,8 +51,13 @@ export async function demoCommand(): Promise<number> {
   const { services } = server;
   const seeded = await seedDemoOffice(services.writer);
   await services.directory.refreshBadges(services.db.sequelize);
+  if (seeded) await seedDemoWorkflows(services, DEMO_CLIENTS);
   const accounts = await demoAccounts(services.auth, services.writer, services.clock, env.dataDir);
-  await simulator.start({ mqttUrl: services.brokerStatus().url });
+  const visitors = new DemoVisitors(services);
+  visitors.start();
+  // The simulated boards log in as the boards, with passwords issued for them now.
+  const logins = simulatorLogins({ store: MqttCredentialStore.open(env.dataDir), office, logger });
+  await simulator.start({ mqttUrl: services.brokerStatus().url, logins });
   console.log(
     [
       '',
@@ -62,5 +70,8 @@ export async function demoCommand(): Promise<number> {
       '',
     ].join('\n'),
   );
-  return runUntilSignal(server, () => simulator.stop());
+  return runUntilSignal(server, async () => {
+    visitors.stop();
+    await simulator.stop();
+  });
 }

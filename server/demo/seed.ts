@@ -16,7 +16,7 @@ export const DEMO_PEOPLE = [
   { name: 'Owen Price', email: 'owen.price@hartley-voss.example', role: 'admin', badge: '1A2B3C08' },
 ] as const;
 
-const CLIENTS = ['Abernathy Holdings', 'Birchwood Estate', 'Castellan Foods', 'Delacroix Family Trust', 'Everly Logistics', 'Fairmont Medical Group', 'Greyson & Daughters', 'Halvorsen Marine', 'Ibarra Construction', 'Juniper Lane HOA'];
+export const DEMO_CLIENTS = ['Abernathy Holdings', 'Birchwood Estate', 'Castellan Foods', 'Delacroix Family Trust', 'Everly Logistics', 'Fairmont Medical Group', 'Greyson & Daughters', 'Halvorsen Marine', 'Ibarra Construction', 'Juniper Lane HOA'];
 const MATTER_KINDS = ['Contract dispute', 'Estate administration', 'Lease review', 'Employment claim', 'Acquisition', 'Zoning appeal'];
 const CABINETS = ['cab-1', 'cab-2', 'cab-3', 'cab-4'];
 const CONFIDENTIALITY = ['standard', 'confidential', 'confidential', 'restricted'];
@@ -33,7 +33,7 @@ export async function seedDemoOffice(writer: CustodyWriter): Promise<boolean> {
   const badges = csv([['person_email', 'badge', 'format'], ...DEMO_PEOPLE.map((p) => [p.email, p.badge, 'hex'])]);
   const records: (string | number)[][] = [['barcode', 'client', 'matter', 'volume', 'title', 'confidentiality', 'home_cabinet', 'retention_class']];
   for (let n = 1; n <= DEMO_RECORD_COUNT; n++) {
-    const client = CLIENTS[n % CLIENTS.length]!;
+    const client = DEMO_CLIENTS[n % DEMO_CLIENTS.length]!;
     const matterNo = `${2020 + (n % 6)}-${String(100 + (n % 37)).padStart(4, '0')}`;
     records.push([
       demoBarcode(n),
@@ -88,7 +88,7 @@ async function seedAccess(writer: CustodyWriter): Promise<void> {
         await q('INSERT INTO ethical_walls (id, person_id, client, matter, reason, created_at) VALUES (:id, :p, :client, NULL, :reason, :now)', {
           id: uuidv7(),
           p: screened.id,
-          client: CLIENTS[3],
+          client: DEMO_CLIENTS[3],
           reason: 'Previously represented the opposing party',
           now,
         });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { startTestServer, type ServerFixture } from '../support/server';
+import { boardClient } from '../support/board-client';
 import { importCsv } from '../../server/domain/csv-import';
 import { Alert } from '../../server/db/models';
 
@@ -24,7 +25,7 @@ describe('administration', () => {
     f = await startTestServer({ devicePolicy: { debounceMs: 0 } });
     await importCsv(f.server.services.writer, 'records', 'barcode,client,matter,title,home_cabinet\nSK-600001,Delta,M1,Lease,cab-4\n', 'system:test');
     f.server.services.bus.on('device.command', (c) => commands.push(c.command));
-    board = await mqtt.connectAsync(f.mqttUrl, { clientId: `admin-test-${Date.now()}` });
+    board = await boardClient(f, 'safekeep/cab-4', { clientId: `admin-test-${Date.now()}` });
   });
   afterAll(async () => {
     await board?.endAsync();

@@ -5,6 +5,7 @@ import type { OfficeConfig } from '../../server/config/office-schema';
 import { OfficeServer } from '../../server/office-server';
 import { createLogger, silentLogger } from '../../server/shared/logger';
 import { testEnv } from '../support/office';
+import { issueBoardLogins, type BoardLogin } from './board-logins';
 import { signInDashboard, type DashboardHeaders } from './dashboard';
 import { enrollStaff } from './enroll';
 import { benchOfficeConfig } from './office-config';
@@ -31,6 +32,7 @@ export interface BenchOffice {
   env: ReturnType<typeof testEnv>;
   office: OfficeConfig;
   dashboard: DashboardHeaders;
+  boardLogins: BoardLogin[];
 }
 
 /**
@@ -44,6 +46,7 @@ export async function startBenchOffice(options: { boards: number; checkpointInte
   const databaseUrl = `sqlite:${path.join(dataDir, 'safekeep.sqlite')}`;
   const env = testEnv({ dataDir, databaseUrl });
   const office = benchOfficeConfig(options.boards);
+  const boardLogins = issueBoardLogins(dataDir, office, options.boards);
   // Server logs go to stderr only, and only when SAFEKEEP_BENCH_LOG is set (e.g. to "warn").
   const logger = process.env.SAFEKEEP_BENCH_LOG ? createLogger(process.env.SAFEKEEP_BENCH_LOG) : silentLogger;
   const server = await OfficeServer.start({ env, office, logger, ...(options.checkpointIntervalMs ? { checkpointIntervalMs: options.checkpointIntervalMs } : {}) });
@@ -55,5 +58,5 @@ export async function startBenchOffice(options: { boards: number; checkpointInte
     await server.stop();
     throw err;
   }
-  return { server, dataDir, databaseUrl, mqttUrl: server.services.brokerStatus().url, env, office, dashboard };
+  return { server, dataDir, databaseUrl, mqttUrl: server.services.brokerStatus().url, env, office, dashboard, boardLogins };
 }

@@ -33,9 +33,9 @@ export interface BenchOptions {
 
 const DEFAULTS: BenchOptions = {
   json: false,
-  boards: 200,
+  boards: 160,
   events: 50_000,
-  floodMaxSeconds: 45,
+  floodMaxSeconds: 40,
   window: 2_000,
   rate: 1_000,
   steadySeconds: 10,
@@ -43,7 +43,7 @@ const DEFAULTS: BenchOptions = {
   verifyLeaves: 300_000,
   growBelow: 100_000,
   baselineRows: 100_000,
-  directEvents: 10_000,
+  directEvents: 5_000,
   singleCommits: 200,
   decoderMs: 300,
   checkpointMs: 0,

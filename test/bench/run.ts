@@ -61,6 +61,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
         socketUrl: office.server.url,
         socketHeaders: office.dashboard,
         boards: options.boards,
+        boardLogins: office.boardLogins,
         events: options.events,
         floodMaxSeconds: options.floodMaxSeconds,
         window: options.window,
@@ -78,7 +79,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
       const cycle = 5 * options.boards;
       const fromRead = Math.ceil(load.readsUsed / cycle) * cycle;
       monitor.start('direct');
-      direct = await ingestDirect(services, { boards: options.boards, fromRead, events: options.directEvents, window: options.window, maxSeconds: 20 });
+      direct = await ingestDirect(services, { boards: options.boards, fromRead, events: options.directEvents, window: options.window, maxSeconds: 12 });
       monitor.end();
     }
     progress(`diagnostics: ${options.singleCommits} one-read commits, one after the other`);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { startTestServer, type ServerFixture } from '../support/server';
+import { boardClient } from '../support/board-client';
 import { importCsv } from '../../server/domain/csv-import';
 import { Alert, FileRecord } from '../../server/db/models';
 import { decodeLeaf } from '../../server/custody-log/leaf';
@@ -65,8 +66,8 @@ describe('a shred bin, end to end', () => {
     manager = await f.as('manager');
     staff = await f.as('staff');
     await db.sequelize.query("UPDATE users SET person_id = :mia WHERE username = 'test-manager'", { replacements: { mia: people.mia } });
-    readerBoard = await mqtt.connectAsync(f.mqttUrl, { clientId: `shred-1-board-${boot}` });
-    scannerBoard = await mqtt.connectAsync(f.mqttUrl, { clientId: `shred-1-scanner-${boot}` });
+    readerBoard = await boardClient(f, 'safekeep/shred-1', { clientId: `shred-1-board-${boot}` });
+    scannerBoard = await boardClient(f, 'safekeep/shred-1-scanner', { clientId: `shred-1-scanner-${boot}` });
   });
   afterAll(async () => {
     await readerBoard?.endAsync();

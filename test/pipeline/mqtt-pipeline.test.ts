@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { startTestServer, type ServerFixture } from '../support/server';
 import { MOSQUITTO_URL, mosquittoAvailable } from '../support/mosquitto';
+import { boardClient } from '../support/board-client';
 
 const brokers: ['embedded' | 'mosquitto', string | undefined][] = [['embedded', undefined]];
 if (await mosquittoAvailable()) brokers.push(['mosquitto', MOSQUITTO_URL]);
@@ -11,14 +12,19 @@ type CustodyEmit = { index: number; event: Record<string, unknown> }[];
 
 describe.each(brokers)('device reads through the %s broker', (_name, externalUrl) => {
   let f: ServerFixture;
+  // Each fake board logs in as itself: the embedded broker takes a board's reads on its own topics only.
   let device: MqttClient;
+  let cab2: MqttClient;
+  let cab1: MqttClient;
   let socket: Socket;
   const received: CustodyEmit[number][] = [];
   const acks: { boot: string; seq: number }[] = [];
 
   beforeAll(async () => {
     f = await startTestServer(externalUrl ? { mqttUrl: externalUrl } : {});
-    device = await mqtt.connectAsync(f.mqttUrl, { clientId: `test-device-${Math.random().toString(16).slice(2)}` });
+    device = await boardClient(f, 'safekeep/cab-4');
+    cab2 = await boardClient(f, 'cab-2');
+    cab1 = await boardClient(f, 'safekeep/cab-1');
     await device.subscribeAsync('safekeep/cab-4/ack', { qos: 1 });
     device.on('message', (topic, payload) => {
       if (topic === 'safekeep/cab-4/ack') acks.push(JSON.parse(payload.toString()));
@@ -31,6 +37,8 @@ describe.each(brokers)('device reads through the %s broker', (_name, externalUrl
   afterAll(async () => {
     socket?.close();
     await device?.endAsync();
+    await cab2?.endAsync();
+    await cab1?.endAsync();
     await f?.close();
   });
 
@@ -61,8 +69,8 @@ describe.each(brokers)('device reads through the %s broker', (_name, externalUrl
 
   it('routes third-party firmware payloads to the right device of the board', async () => {
     const before = received.length;
-    await device.publishAsync('tele/cab-2/SENSOR', JSON.stringify({ Time: '2026-01-05T09:00:00', Switch1: 'ON' }), { qos: 1 });
-    await device.publishAsync('safekeep/cab-1/binary_sensor/door/state', 'OFF', { qos: 1 });
+    await cab2.publishAsync('tele/cab-2/SENSOR', JSON.stringify({ Time: '2026-01-05T09:00:00', Switch1: 'ON' }), { qos: 1 });
+    await cab1.publishAsync('safekeep/cab-1/binary_sensor/door/state', 'OFF', { qos: 1 });
     const doorReads = () => received.slice(before).filter((l) => l.event.type === 'device.read' && l.event.kind === 'door');
     await waitFor(() => doorReads().length >= 2);
     const events = doorReads().map((l) => l.event);
@@ -79,7 +87,7 @@ describe.each(brokers)('device reads through the %s broker', (_name, externalUrl
     const rejected: string[] = [];
     const off = f.server.services.bus.on('device.rejected', ({ reason }) => rejected.push(reason));
     await device.publishAsync('safekeep/cab-4/read', '{"boot": "x", "seq": "not a number"', { qos: 1 });
-    await device.publishAsync('tele/cab-2/SENSOR', Buffer.from([0xff, 0xfe, 0x00]), { qos: 1 });
+    await cab2.publishAsync('tele/cab-2/SENSOR', Buffer.from([0xff, 0xfe, 0x00]), { qos: 1 });
     await waitFor(() => rejected.length >= 2);
     off();
     expect(f.server.services.writer.size).toBe(before);

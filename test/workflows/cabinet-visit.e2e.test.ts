@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { startTestServer, type ServerFixture } from '../support/server';
+import { boardClient } from '../support/board-client';
 import { importCsv } from '../../server/domain/csv-import';
 import { FileRecord, Alert } from '../../server/db/models';
 import { decodeLeaf } from '../../server/custody-log/leaf';
@@ -37,7 +38,7 @@ describe('a cabinet visit, end to end', () => {
     await db.sequelize.query(`INSERT INTO access_group_members (group_id, person_id) SELECT 'g1', id FROM people WHERE email = 'ada@example.com'`);
     await db.sequelize.query(`INSERT INTO access_rules (id, group_id, cabinet_id, days) VALUES ('r1', 'g1', 'cab-4', 'mon,tue,wed,thu,fri,sat,sun')`);
     f.server.services.bus.on('device.command', (c) => commands.push(c));
-    board = await mqtt.connectAsync(f.mqttUrl, { clientId: `cab-4-board-${boot}` });
+    board = await boardClient(f, 'safekeep/cab-4', { clientId: `cab-4-board-${boot}` });
     await board.subscribeAsync('safekeep/cab-4/command', { qos: 1 });
     board.on('message', (topic, payload, packet) => {
       if (topic === 'safekeep/cab-4/command') lockMessages.push({ ...(JSON.parse(payload.toString()) as { cmd: string }), retained: packet.retain });

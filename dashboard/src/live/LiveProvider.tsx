@@ -5,10 +5,14 @@ import { LiveStore, type LiveEvents, type LiveState } from './live-store';
 const LiveContext = createContext<LiveStore | null>(null);
 
 /** One live connection for the whole app; pages read slices of its state. */
-export function LiveProvider({ children, store: given }: { children: ReactNode; store?: LiveStore }) {
+export function LiveProvider({ children, store: given, onRefused }: { children: ReactNode; store?: LiveStore; onRefused?: () => void }) {
   const [store] = useState(() => given ?? new LiveStore());
+  const refused = useRef(onRefused);
   useEffect(() => {
-    const connection = connectLive(store);
+    refused.current = onRefused;
+  });
+  useEffect(() => {
+    const connection = connectLive(store, { onRefused: () => refused.current?.() });
     return () => connection.close();
   }, [store]);
   return <LiveContext.Provider value={store}>{children}</LiveContext.Provider>;

@@ -13,9 +13,12 @@ export interface LiveConnection {
   close(): void;
 }
 
-export function connectLive(store: LiveStore, options: { url?: string } = {}): LiveConnection {
+export function connectLive(store: LiveStore, options: { url?: string; onRefused?: () => void } = {}): LiveConnection {
   const socket: Socket = io(options.url ?? '/', {
     path: '/socket.io',
+    // WebSocket only: the server admits a live connection by its session cookie and Origin, and
+    // browsers send Origin on a WebSocket handshake but not on a same-origin polling GET.
+    transports: ['websocket'],
     withCredentials: true,
     reconnection: true,
     reconnectionDelay: 500,
@@ -25,6 +28,10 @@ export function connectLive(store: LiveStore, options: { url?: string } = {}): L
   });
 
   let attempts = 0;
+  // A connection the server refused (no session, wrong origin) is not retried by socket.io: retry
+  // with a growing delay, and let the session layer check whether the user is still signed in.
+  let refusedDelay = 1000;
+  let refusedTimer: ReturnType<typeof setTimeout> | null = null;
   const resync = async () => {
     try {
       const health = await api.health();
@@ -37,6 +44,7 @@ export function connectLive(store: LiveStore, options: { url?: string } = {}): L
 
   socket.on('connect', () => {
     attempts = 0;
+    refusedDelay = 1000;
     store.setConnection('live');
     void resync();
   });
@@ -46,7 +54,14 @@ export function connectLive(store: LiveStore, options: { url?: string } = {}): L
     if (reason === 'io server disconnect') socket.connect();
   });
   socket.on('connect_error', () => {
-    if (!socket.active) socket.connect();
+    if (!socket.active && refusedTimer === null) {
+      options.onRefused?.();
+      refusedTimer = setTimeout(() => {
+        refusedTimer = null;
+        socket.connect();
+      }, refusedDelay);
+      refusedDelay = Math.min(refusedDelay * 2, 15_000);
+    }
     store.setConnection(navigator.onLine === false ? 'offline' : store.getState().everConnected ? 'reconnecting' : 'connecting', attempts);
   });
   socket.io.on('reconnect_attempt', (n) => {
@@ -75,6 +90,7 @@ export function connectLive(store: LiveStore, options: { url?: string } = {}): L
     close() {
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
+      if (refusedTimer) clearTimeout(refusedTimer);
       socket.close();
     },
   };

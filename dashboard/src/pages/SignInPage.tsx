@@ -93,7 +93,7 @@ function PasswordStep({ heading, setup, busy, onSubmit }: { heading: RefObject<H
     onSubmit(username.trim(), password);
   };
   return (
-    <form onSubmit={submit} className="signin-form" aria-labelledby="signin-heading">
+    <form onSubmit={submit} className="signin-form">
       <h1 id="signin-heading" ref={heading} tabIndex={-1}>
         {setup ? 'Create the first administrator' : 'Sign in'}
       </h1>
@@ -134,7 +134,7 @@ function CodeInput({ value, onChange, id }: { value: string; onChange: (v: strin
 function CodeStep({ heading, busy, onSubmit, onEnrol }: { heading: RefObject<HTMLHeadingElement | null>; busy: boolean; onSubmit: (code: string) => void; onEnrol: () => void }) {
   const [code, setCode] = useState('');
   return (
-    <form onSubmit={(e) => (e.preventDefault(), code.length >= 6 && onSubmit(code))} className="signin-form" aria-labelledby="code-heading">
+    <form onSubmit={(e) => (e.preventDefault(), code.length >= 6 && onSubmit(code))} className="signin-form">
       <h1 id="code-heading" ref={heading} tabIndex={-1}>
         Authenticator code
       </h1>
@@ -154,7 +154,7 @@ function EnrolStep({ heading, enrolment, busy, onSubmit }: { heading: RefObject<
   const [code, setCode] = useState('');
   const qr = useMemo(() => (enrolment ? qrSvgPath(enrolment.uri, 4) : null), [enrolment]);
   return (
-    <form onSubmit={(e) => (e.preventDefault(), code.length >= 6 && onSubmit(code))} className="signin-form" aria-labelledby="enrol-heading">
+    <form onSubmit={(e) => (e.preventDefault(), code.length >= 6 && onSubmit(code))} className="signin-form">
       <h1 id="enrol-heading" ref={heading} tabIndex={-1}>
         Set up your authenticator
       </h1>

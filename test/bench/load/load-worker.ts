@@ -35,6 +35,7 @@ const CONNECT_PARALLEL = 25;
 async function connectBoard(config: LoadConfig, tracker: Tracker, board: number): Promise<MqttClient> {
   const client = await mqtt.connectAsync(config.mqttUrl, {
     clientId: `bench-board-${board}-${randomBytes(3).toString('hex')}`,
+    ...config.boardLogins[board],
     clean: true,
     reconnectPeriod: 0,
     connectTimeout: 10_000,

@@ -7,6 +7,8 @@ export interface LoadConfig {
   socketHeaders: { cookie: string; origin: string };
   /** Cabinet boards (MQTT clients) the reads are dealt over. */
   boards: number;
+  /** Each board's MQTT login, by board index. */
+  boardLogins: { username: string; password: string }[];
   events: number;
   /** The flood stops publishing after this long even if fewer than `events` were published. */
   floodMaxSeconds: number;

@@ -1,7 +1,8 @@
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { DEMO_PEOPLE, seedDemoOffice } from '../../../server/demo/seed';
 export { DEMO_PEOPLE };
 import type { ServerFixture } from '../../support/server';
+import { boardClient } from '../../support/board-client';
 
 /** Cabinet D runs Safekeep firmware on MQTT: a badge reader, a door sensor and a scanner. */
 export const CAB4_TOPIC = 'safekeep/cab-4/read';
@@ -26,7 +27,7 @@ export class Cab4Board {
   ) {}
 
   static async connect(f: ServerFixture): Promise<Cab4Board> {
-    return new Cab4Board(await mqtt.connectAsync(f.mqttUrl, { clientId: `cab-4-board-${Math.random().toString(16).slice(2)}` }), f);
+    return new Cab4Board(await boardClient(f, 'safekeep/cab-4', { clientId: `cab-4-board-${Math.random().toString(16).slice(2)}` }), f);
   }
 
   /** Publishes without waiting for the commit (for latency measurements). */

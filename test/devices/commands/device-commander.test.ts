@@ -1,11 +1,15 @@
-import mqtt from 'mqtt';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceCommander, type CommandPublisher } from '../../../devices/commands/device-commander';
 import { CommandError } from '../../../devices/commands/lock-command';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../server/broker/embedded-broker';
+import { openBrokerAccess } from '../../../server/broker/office-accounts';
 import type { Device } from '../../../server/config/office-schema';
 import { silentLogger } from '../../../server/shared/logger';
 import { demoOffice } from '../../support/office';
+import { boardClient, serverAccountClient } from '../../support/board-client';
 
 /** Records publishes; `connected` and failures are switchable. */
 class FakeClient implements CommandPublisher {
@@ -118,20 +122,23 @@ describe('DeviceCommander', () => {
 
 describe('DeviceCommander on a real broker', () => {
   let broker: EmbeddedBroker;
+  // The board and the server log in with their own accounts; a board subscribes to its command topics.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'safekeep-commander-'));
+  const fixture = () => ({ mqttUrl: broker.url, dataDir });
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger });
+    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger, access: openBrokerAccess({ dataDir, office: demoOffice() }).access });
   });
   afterAll(async () => {
     await broker.close();
   });
 
   it('delivers the command, and a board that connects later gets nothing retained', async () => {
-    const board = await mqtt.connectAsync(broker.url, { clientId: 'board-cab-1', clean: true });
-    const server = await mqtt.connectAsync(broker.url, { clientId: 'server' });
+    const board = await boardClient(fixture(), 'safekeep/cab-1', { clientId: 'board-cab-1', clean: true });
+    const server = await serverAccountClient(fixture(), { clientId: 'server' });
     try {
       const received: Array<{ topic: string; payload: string; retain: boolean }> = [];
       board.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain }));
-      await board.subscribeAsync('safekeep/cab-1/#', { qos: 1 });
+      await board.subscribeAsync('safekeep/cab-1/+/+/command', { qos: 1 });
       const commander = new DeviceCommander({ devices });
       commander.start(server);
       await commander.send('cab-1-lock', { action: 'unlock' });
@@ -139,10 +146,10 @@ describe('DeviceCommander on a real broker', () => {
       expect(received).toEqual([{ topic: 'safekeep/cab-1/lock/lock/command', payload: 'UNLOCK', retain: false }]);
 
       // A board rebooting after the unlock must not receive it again.
-      const late = await mqtt.connectAsync(broker.url, { clientId: 'board-cab-1-rebooted', clean: true });
+      const late = await boardClient(fixture(), 'safekeep/cab-1', { clientId: 'board-cab-1-rebooted', clean: true });
       const replayed: string[] = [];
       late.on('message', (topic) => replayed.push(topic));
-      await late.subscribeAsync('safekeep/cab-1/#', { qos: 1 });
+      await late.subscribeAsync('safekeep/cab-1/+/+/command', { qos: 1 });
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(replayed).toEqual([]);
       await late.endAsync();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../server/broker/embedded-broker';
+import { openBrokerAccess } from '../../../server/broker/office-accounts';
 import { parseOfficeFile } from '../../../server/config/office-file';
 import { silentLogger } from '../../../server/shared/logger';
 import { SerialPtys } from '../../../devices/simulator/serial-ptys';
@@ -46,10 +47,12 @@ describe.runIf(socatReady())('simulate + devices watch', () => {
   const children: Running[] = [];
 
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger });
     dir = mkdtempSync(path.join(tmpdir(), 'safekeep-sim-'));
     const officeFile = path.join(dir, 'office.yaml');
     writeFileSync(officeFile, readFileSync(DEMO_OFFICE_FILE, 'utf8').replaceAll('/tmp/safekeep-demo/', `${dir}/ports/`));
+    // The broker checks the data directory's accounts: `watch` logs in as the server, `simulate` as each board.
+    const office = parseOfficeFile(readFileSync(officeFile, 'utf8'), 'office.yaml');
+    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger, access: openBrokerAccess({ dataDir: path.join(dir, 'data'), office }).access });
     env = { SAFEKEEP_OFFICE_FILE: officeFile, SAFEKEEP_DATA_DIR: path.join(dir, 'data'), MQTT_URL: broker.url };
   });
   afterAll(async () => {

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canonicalCredential } from '../../../devices/credentials/canonical';
 import { decodeRdm6300Frame } from '../../../devices/decoders/rdm6300';
@@ -10,10 +9,13 @@ import { firmwareMessage } from '../../../devices/simulator/firmware-payloads';
 import { rdm6300Frame, wiegandText } from '../../../devices/simulator/serial-payloads';
 import { Simulator } from '../../../devices/simulator/simulator';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../server/broker/embedded-broker';
+import { MqttCredentialStore } from '../../../server/broker/credential-store';
+import { openBrokerAccess, simulatorLogins } from '../../../server/broker/office-accounts';
 import type { OfficeConfig } from '../../../server/config/office-schema';
 import { systemClock } from '../../../server/shared/clock';
 import { silentLogger } from '../../../server/shared/logger';
 import { demoOffice } from '../../support/office';
+import { serverAccountClient } from '../../support/board-client';
 import { capturingLogger, waitFor } from '../transports/support';
 
 describe('simulated serial payloads', () => {
@@ -53,20 +55,23 @@ describe('simulator without socat', () => {
   });
 
   it('says so once and simulates the MQTT devices', async () => {
-    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger });
     const dir = mkdtempSync(path.join(tmpdir(), 'safekeep-nosocat-'));
+    const dataDir = path.join(dir, 'data');
+    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger, access: openBrokerAccess({ dataDir, office: demoOffice() }).access });
     const office: OfficeConfig = {
       ...demoOffice(),
       devices: demoOffice().devices.map((d) => (d.transport.type === 'serial' ? { ...d, transport: { ...d.transport, path: path.join(dir, d.id) } } : d)),
     };
     const logger = capturingLogger();
     simulator = new Simulator({ office, clock: systemClock, logger, badges: ['1A2B3C01'], barcodes: ['SK-000001'], socatPath: path.join(dir, 'no-socat-here') });
-    const listener = await mqtt.connectAsync(broker.url);
+    // The server's account reads every board; the simulated boards log in as themselves.
+    const listener = await serverAccountClient({ mqttUrl: broker.url, dataDir });
     const topics: string[] = [];
     listener.on('message', (topic) => topics.push(topic));
-    await listener.subscribeAsync('#');
+    await listener.subscribeAsync('tele/cab-2/#');
     await simulator.openPorts();
-    await simulator.start({ mqttUrl: broker.url, loop: false });
+    const logins = simulatorLogins({ store: MqttCredentialStore.open(dataDir), office, logger: silentLogger });
+    await simulator.start({ mqttUrl: broker.url, loop: false, logins });
     simulator.tour();
     await waitFor(() => topics.includes('tele/cab-2/SENSOR'), 5000, 'an MQTT publish');
     await listener.endAsync();
