@@ -57,8 +57,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     },
     authenticate: (client, username, password, done) => {
       const address = addressOf(client);
-      const refuse = (returnCode: number, why: string) => {
-        denials.report(`connect:${why}`, { address, username: username ?? null }, `mqtt login refused: ${why}`);
+      const refuse = (returnCode: number, why: string, kind = why) => {
+        denials.report(`connect:${kind}`, { address, username: username ?? null }, `mqtt login refused: ${why}`);
         const err = new Error(why) as AuthenticateError;
         err.returnCode = returnCode as AuthenticateError['returnCode'];
         done(err, false);
@@ -67,14 +67,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
         (result) => {
           if (!result.ok) return refuse(NOT_AUTHORIZED, result.reason);
           const will = wills.get(client);
-          if (will !== undefined && !mayPublish(result.account.acl, will)) return refuse(NOT_AUTHORIZED, `will topic ${will} is outside the account's topics`);
+          if (will !== undefined && !mayPublish(result.account.acl, will)) return refuse(NOT_AUTHORIZED, `will topic ${will} is outside the account's topics`, 'will');
           const holder = (aedes as unknown as { clients: Record<string, Client> }).clients[client.id];
           const other = holder ? accounts.get(holder) : undefined;
           if (holder && other?.username !== result.account.username) return refuse(IDENTIFIER_REJECTED, 'client id in use by another account');
           accounts.set(client, result.account);
           done(null, true);
         },
-        (err: Error) => refuse(NOT_AUTHORIZED, `login check failed: ${err.message}`),
+        (err: Error) => refuse(NOT_AUTHORIZED, `login check failed: ${err.message}`, 'error'),
       );
     },
     authorizePublish: (client, packet, callback) => {

@@ -4,7 +4,7 @@ import { ConfigError } from '../config/config-error';
 import type { OfficeConfig } from '../config/office-schema';
 import type { Logger } from '../shared/logger';
 import { BrokerAccess, type ThrottlePolicy } from './broker-access';
-import { MqttCredentialStore, verifyPasswordSync } from './credential-store';
+import { MqttCredentialStore, SERVER_USERNAME, verifyPasswordSync } from './credential-store';
 
 /**
  * The office's MQTT accounts put together: the credential store of the data directory and the
@@ -20,7 +20,10 @@ export interface OfficeBrokerAccess {
 
 export function officeBoards(office: OfficeConfig): Board[] {
   try {
-    return boardsOf(office);
+    const boards = boardsOf(office);
+    const reserved = boards.find((b) => b.username === SERVER_USERNAME);
+    if (reserved) throw new BoardError(`board "${reserved.name}" may not log in as ${SERVER_USERNAME}: that is the server's own MQTT account`);
+    return boards;
   } catch (err) {
     // The broker cannot tell boards apart without this: the office file has to be fixed first.
     if (err instanceof BoardError) throw new ConfigError([{ field: 'devices', message: err.message }]);

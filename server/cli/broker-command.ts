@@ -20,6 +20,9 @@ export interface MosquittoConfigCliOptions {
  */
 export function brokerMosquittoConfig(ctx: CliContext, options: MosquittoConfigCliOptions): number {
   const out = path.resolve(options.out);
+  // mosquitto.conf names the files by path and cannot quote one.
+  if (/\s/.test(out)) throw new UsageError(`broker: "${out}" contains white space, which mosquitto.conf cannot hold; choose another --out`);
+  if (options.bind !== undefined && !/^[A-Za-z0-9.:-]{1,253}$/.test(options.bind)) throw new UsageError(`broker: --bind must be an IP address or host name, got "${options.bind}"`);
   const port = listenPort(options.port ?? defaultPort(ctx));
   const store = MqttCredentialStore.open(ctx.env.dataDir);
   const boards = officeBoards(ctx.office);

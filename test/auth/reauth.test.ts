@@ -17,6 +17,8 @@ describe('re-authentication before sensitive actions', () => {
 
   it('refuses a legal hold until the manager confirms password and code, then accepts it', async () => {
     const manager = await f.as('manager');
+    // Signing in counts as a fresh confirmation; a session some minutes old has none.
+    await f.server.services.db.sequelize.query('UPDATE sessions SET reauth_at = NULL');
     const hold = { scope: 'record', barcode: 'SK-300001', reason: 'Litigation expected' };
     const first = await manager.json<{ fields?: { message: string }[] }>('POST', '/api/v1/holds', hold);
     expect(first.status).toBe(403);

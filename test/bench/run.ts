@@ -92,7 +92,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
     let grow: GrowResult = { added: 0, seconds: 0, writerEventsPerS: 0, checkpointMs: 0 };
     if (services.writer.size < options.growBelow) {
       progress(`growing the log from ${services.writer.size} to ${options.verifyLeaves} leaves through the CustodyWriter`);
-      grow = await growLog(services, options.verifyLeaves, progress);
+      grow = await growLog(services, options.verifyLeaves, 25, progress);
     }
     const stopping = office;
     office = null;

@@ -34,7 +34,14 @@ describe('custody leaf → feed line', () => {
     ['person', { type: 'person.created', actor: 'system:demo', subject: actor, role: 'staff' }, 'Person 6a642a added as staff', 'neutral', 'people'],
     ['visitor', { type: 'visitor.signed_in', actor: 'v_0a0b0c0d0e0f000000000000', location: 'reception' }, 'Visitor 0a0b0c signed in at reception', 'info', 'visitors'],
     ['disposal', { type: 'disposal.deposited', record, actor, location: 'shred-1' }, 'File SK-000043 deposited for shredding at shred-1 by person 6a642a', 'info', 'disposal'],
-    ['unknown type', { type: 'user.login_failed', actor }, 'User login failed (person 6a642a)', 'neutral', 'people'],
+    ['custody viewed', { type: 'report.viewed', report: 'custody', record, actor }, 'Custody history of file SK-000043 viewed by person 6a642a', 'neutral', 'files'],
+    ['report downloaded', { type: 'report.viewed', report: 'cabinet-access', format: 'pdf', actor }, 'Cabinet-access report viewed as PDF by person 6a642a', 'neutral', 'system'],
+    ['bundle exported', { type: 'bundle.exported', record, actor }, 'Custody bundle of file SK-000043 exported by person 6a642a', 'neutral', 'files'],
+    ['overdue', { type: 'record.overdue', record, actor }, 'File SK-000043 is overdue (held by person 6a642a)', 'warn', 'files'],
+    ['signed in', { type: 'user.login', actor, reason: 'mfa' }, 'Person 6a642a signed in', 'neutral', 'people'],
+    ['locked', { type: 'user.locked', actor }, 'Account of person 6a642a locked after failed sign-ins', 'danger', 'people'],
+    ['device offline', { type: 'device.offline', device: 'cab-2-door', location: 'cab-2' }, 'Device cab-2-door stopped reporting at cab-2', 'warn', 'devices'],
+    ['unknown type', { type: 'sweep.started', actor }, 'Sweep started (person 6a642a)', 'neutral', 'system'],
   ])('%s', (_name, event, text, tone, category) => {
     expect(line(event)).toEqual({ text, tone, category });
   });

@@ -17,7 +17,8 @@ describe('safekeep firmware-config generate', () => {
   it('writes private files and keeps passwords and filled-in secrets across runs', async () => {
     const out = path.join(dir, 'boards');
     const first = await runCli(['firmware-config', 'generate', '--out', out, '--broker', '192.168.10.2'], env());
-    expect(first.stderr).toMatch(/warning: cab-3-lock/);
+    // The demo office gives the esp-rfid controller its IP: no lock is left unreachable.
+    expect(first.stderr).not.toMatch(/warning: cab-3-lock/);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/for \d+ board\(s\)/);
     const credentials = readFileSync(path.join(out, 'credentials.csv'), 'utf8');

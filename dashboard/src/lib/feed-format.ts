@@ -180,6 +180,68 @@ export function describeEvent(event: LeafEvent, names: Names = {}): FeedLine {
       return { text: `Legal hold placed on ${fileLower}`, tone: 'warn', category: 'files' };
     case 'hold.released':
       return { text: `Legal hold released on ${fileLower}`, tone: 'info', category: 'files' };
+    case 'report.viewed': {
+      const report = str(event.report) ?? 'report';
+      if (report === 'custody' && recordId) return { text: `Custody history of ${fileLower} viewed by ${who}`, tone: 'neutral', category: 'files' };
+      return { text: `${capitalize(humanize(report))} report viewed${str(event.format) && event.format !== 'json' ? ` as ${String(event.format).toUpperCase()}` : ''} by ${who}${recordId ? ` (${fileLower})` : ''}`, tone: 'neutral', category: 'system' };
+    }
+    case 'bundle.exported':
+      return { text: `Custody bundle of ${fileLower} exported by ${who}`, tone: 'neutral', category: 'files' };
+    case 'record.overdue':
+      return { text: `${file} is overdue${actor ? ` (held by ${who})` : ''}`, tone: 'warn', category: 'files' };
+    case 'record.due_soon':
+      return { text: `${file} is due back soon${actor ? ` (held by ${who})` : ''}`, tone: 'info', category: 'files' };
+    case 'record.missing':
+      return { text: `${file} is missing${at(loc)}`, tone: 'danger', category: 'files' };
+    case 'record.requested':
+      return { text: `${file} requested by ${who}`, tone: 'info', category: 'files' };
+    case 'record.location_corrected':
+      return { text: `${file}: location corrected${loc ? ` to ${place(loc)}` : ''}${actor ? ` by ${who}` : ''}`, tone: 'info', category: 'files' };
+    case 'alert.acknowledged':
+      return { text: `Alert acknowledged by ${who}`, tone: 'ok', category: 'alerts' };
+    case 'alert.escalated':
+      return { text: `Alert escalated${str(event.level) || typeof event.level === 'number' ? ` to level ${String(event.level)}` : ''}`, tone: 'warn', category: 'alerts' };
+    case 'device.offline':
+      return { text: `${str(event.device) ? `Device ${str(event.device)}` : 'A device'} stopped reporting${at(loc)}`, tone: 'warn', category: 'devices' };
+    case 'bin.lid_opened':
+      return { text: `Shred bin lid opened${at(loc)}${actor ? ` by ${who}` : ''}`, tone: 'neutral', category: 'disposal' };
+    case 'bin.lid_closed':
+      return { text: `Shred bin lid closed${at(loc)}`, tone: 'neutral', category: 'disposal' };
+    case 'disposal.lid_forced':
+      return { text: `Shred bin lid forced${at(loc)}`, tone: 'danger', category: 'disposal' };
+    case 'disposal.collected':
+      return { text: `${recordId ? `${file} collected` : 'Shred bin collected'} by the shredding contractor${at(loc)}`, tone: 'info', category: 'disposal' };
+    case 'disposal.refused':
+      return { text: `${file} refused at the shred bin${at(loc)}${reason ? `: ${humanize(reason)}` : ''}`, tone: 'warn', category: 'disposal' };
+    case 'disposal.retrieved':
+      return { text: `${file} retrieved from the shred bin${actor ? ` by ${who}` : ''}`, tone: 'warn', category: 'disposal' };
+    case 'visitor.preregistered':
+    case 'visitor.registered':
+      return { text: `${capitalize(actor ? who : 'a visitor')} ${type === 'visitor.registered' ? 'registered' : 'pre-registered'}`, tone: 'neutral', category: 'visitors' };
+    case 'visitor.nda_accepted':
+      return { text: `${capitalize(actor ? who : 'a visitor')} accepted the confidentiality agreement`, tone: 'neutral', category: 'visitors' };
+    case 'visitor.sign_in_refused':
+      return { text: `Visitor sign-in refused${reason ? `: ${humanize(reason)}` : ''}`, tone: 'warn', category: 'visitors' };
+    case 'visitor.auto_signed_out':
+      return { text: `${capitalize(actor ? who : 'a visitor')} signed out automatically at closing`, tone: 'neutral', category: 'visitors' };
+    case 'visitor.flagged':
+    case 'visitor.conflict':
+      return { text: `Visitor ${type === 'visitor.flagged' ? 'matches the watch list' : 'has a possible conflict'}${actor ? ` (${who})` : ''}`, tone: 'danger', category: 'visitors' };
+    case 'user.login':
+      return { text: `${capitalize(who)} signed in`, tone: 'neutral', category: 'people' };
+    case 'user.logout':
+      return { text: `${capitalize(who)} signed out`, tone: 'neutral', category: 'people' };
+    case 'user.mfa_failed':
+    case 'user.login_failed':
+      return { text: `Failed sign-in${actor ? ` for ${who}` : ''}${reason ? ` (${humanize(reason)})` : ''}`, tone: 'warn', category: 'people' };
+    case 'user.locked':
+      return { text: `Account of ${who} locked after failed sign-ins`, tone: 'danger', category: 'people' };
+    case 'user.access_denied':
+      return { text: `${capitalize(who)} was refused${str(event.target) ? ` ${str(event.target)}` : ''}${reason ? ` (${humanize(reason)})` : ''}`, tone: 'warn', category: 'people' };
+    case 'policy.acknowledged':
+      return { text: `${capitalize(who)} acknowledged the file-handling policy${typeof event.version === 'number' ? ` (version ${event.version})` : ''}`, tone: 'neutral', category: 'people' };
+    case 'wall.placed':
+      return { text: `Ethical wall placed for ${actorLabel(str(event.subject))}`, tone: 'info', category: 'people' };
     default: {
       const [family] = type.split('.');
       const category: Category =
@@ -188,4 +250,13 @@ export function describeEvent(event: LeafEvent, names: Names = {}): FeedLine {
       return { text: `${capitalize(humanize(type))}${subject}${at(loc)}${actor ? ` (${who})` : ''}`, tone: 'neutral', category };
     }
   }
+}
+
+/**
+ * Entries that record someone looking (a custody view, a bundle export, a report): they are part of
+ * a file's history but change nothing about it, so pages showing the file do not reload for them
+ * (reloading would log another view, and so on).
+ */
+export function isLookOnly(event: LeafEvent): boolean {
+  return /\.(viewed|exported)$/.test(event.type);
 }

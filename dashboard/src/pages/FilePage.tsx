@@ -9,7 +9,7 @@ import { StatusTag } from '../components/StatusTag';
 import { useAsync, useThrottled } from '../hooks';
 import { useLiveEvent } from '../live/LiveProvider';
 import { verifyBundleText, type BrowserVerification } from '../lib/bundle-verify';
-import { describeEvent } from '../lib/feed-format';
+import { describeEvent, isLookOnly } from '../lib/feed-format';
 import { rememberRecords } from '../lib/record-names';
 import { formatDateTime } from '../lib/time';
 import { Link } from '../router';
@@ -55,7 +55,7 @@ export function FilePage({ barcode }: { barcode: string }) {
     bundle.reload();
   }, 1500);
   useLiveEvent('custody', (leaves) => {
-    if (record.data && leaves.some((l) => l.event.record === record.data!.id)) refresh();
+    if (record.data && leaves.some((l) => l.event.record === record.data!.id && !isLookOnly(l.event))) refresh();
   });
   useLiveEvent('resync', () => refresh());
 
@@ -191,7 +191,7 @@ function Timeline({ entries, barcode, verification }: { entries: CustodyEntry[];
         const inBundle = verifiedByIndex.get(entry.index);
         const mark = verification === undefined ? 'pending' : inBundle === undefined ? (verification.ok ? 'later' : 'unverified') : inBundle === canonicalize(entry.event) ? 'verified' : 'mismatch';
         return (
-          <li key={entry.index} className={`timeline-item tone-${line.tone}`} data-index={entry.index} data-mark={mark}>
+          <li key={entry.index} className={`timeline-item tone-${line.tone}`} data-index={entry.index} data-type={entry.event.type} data-mark={mark}>
             <div className="timeline-when">
               <time dateTime={entry.event.ts_server}>{formatDateTime(entry.event.ts_server)}</time>
               <span className="muted small">

@@ -8,6 +8,7 @@ import { STATUS_LABELS, StatusTag } from '../components/StatusTag';
 import { useAsync, useThrottled } from '../hooks';
 import { useLiveEvent } from '../live/LiveProvider';
 import { rememberRecords } from '../lib/record-names';
+import { isLookOnly } from '../lib/feed-format';
 import { Link, useRouter } from '../router';
 
 
@@ -37,7 +38,7 @@ export function FilesPage() {
   const refresh = useThrottled(result.reload, 1000);
   useLiveEvent('custody', (leaves) => {
     const shown = new Set(result.data?.records.map((r) => r.id));
-    if (leaves.some((l) => typeof l.event.record === 'string' && shown.has(l.event.record))) refresh();
+    if (leaves.some((l) => typeof l.event.record === 'string' && shown.has(l.event.record) && !isLookOnly(l.event))) refresh();
   });
   useLiveEvent('resync', () => refresh());
 

@@ -241,7 +241,7 @@ export function RollCallPage() {
           {rc.data.visitors.length === 0 ? (
             <p>No visitors signed in.</p>
           ) : (
-            <table className="table roll-table">
+            <div className="table-wrap"><table className="table roll-table">
               <thead>
                 <tr>
                   <th scope="col" className="tick">
@@ -269,13 +269,13 @@ export function RollCallPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
           )}
           <h2>Staff ({rc.data.staff.length})</h2>
           {rc.data.staff.length === 0 ? (
             <p>No badge reads today.</p>
           ) : (
-            <table className="table roll-table">
+            <div className="table-wrap"><table className="table roll-table">
               <thead>
                 <tr>
                   <th scope="col" className="tick">
@@ -298,7 +298,7 @@ export function RollCallPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
           )}
         </div>
       ) : null}

@@ -86,7 +86,9 @@ describe('DeviceCommander', () => {
 
   it('opens an esp-rfid door only with the controller IP, read from transport.ip or injected', async () => {
     const client = new FakeClient();
-    const withoutIp = new DeviceCommander({ devices });
+    // The demo office names the controller's IP: take it away to see the refusal.
+    const noIp = devices.map((d) => (d.id === 'cab-3-lock' ? ({ ...d, transport: { ...d.transport, ip: undefined } } as unknown as Device) : d));
+    const withoutIp = new DeviceCommander({ devices: noIp });
     withoutIp.start(client);
     expect((await rejection(withoutIp.send('cab-3-lock', { action: 'unlock' }))).code).toBe('not-configured');
 
@@ -95,7 +97,7 @@ describe('DeviceCommander', () => {
     const fromSchema = new DeviceCommander({ devices: withIp });
     fromSchema.start(client);
     await fromSchema.send('cab-3-lock', { action: 'unlock' });
-    const injected = new DeviceCommander({ devices, espRfidIp: (d) => (d.id === 'cab-3-lock' ? '192.168.10.54' : undefined) });
+    const injected = new DeviceCommander({ devices: noIp, espRfidIp: (d) => (d.id === 'cab-3-lock' ? '192.168.10.54' : undefined) });
     injected.start(client);
     await injected.send('cab-3-lock', { action: 'unlock' });
     expect(client.published.map((p) => JSON.parse(p.payload) as unknown)).toEqual([
