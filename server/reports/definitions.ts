@@ -5,6 +5,7 @@ import { decodeLeaf } from '../custody-log/leaf';
 import type { Services } from '../services';
 import type { Report } from './report';
 import { DomainError } from '../domain/records-service';
+import { outsideWalls, wallsOf } from '../domain/ethical-walls';
 
 const when = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '');
 
@@ -22,9 +23,12 @@ export const custodyQuery = z.strictObject({
 });
 
 /** Custody of one file or of every file of a matter, from the custody log itself. */
-export async function custodyReport(s: Services, q: z.infer<typeof custodyQuery>): Promise<Report & { records: string[] }> {
+export async function custodyReport(s: Services, q: z.infer<typeof custodyQuery>, viewer: { personId: string | null }): Promise<Report & { records: string[] }> {
   if (!q.barcode && !(q.client && q.matter)) throw new DomainError('barcode', 'give a barcode, or a client and a matter');
-  const records = q.barcode ? await FileRecord.findAll({ where: { barcode: q.barcode } }) : await FileRecord.findAll({ where: { client: q.client!, matter: q.matter! } });
+  const walls = outsideWalls(await wallsOf(s.db.sequelize, viewer.personId));
+  const records = q.barcode
+    ? await FileRecord.findAll({ where: { barcode: q.barcode, ...walls } })
+    : await FileRecord.findAll({ where: { client: q.client!, matter: q.matter!, ...walls } });
   const entries = [];
   for (const record of records) {
     for (const row of await s.store.entriesOfRecord(record.id)) entries.push({ record, index: row.idx, event: decodeLeaf(row.leaf) });

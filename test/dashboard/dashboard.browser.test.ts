@@ -226,7 +226,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     const resumedAt = Date.now();
     await page.locator('.topbar [data-connection="live"]').waitFor({ timeout: 10_000 });
     console.log(`reconnected ${Date.now() - resumedAt} ms after the network came back`);
-    await page.getByTestId('connection-lost').waitFor({ state: 'detached' });
+    await page.getByTestId('connection-lost').waitFor({ state: 'detached', timeout: 5000 });
     await expect.poll(() => page.locator('[data-testid="feed"] li[data-gap]').first().innerText()).toMatch(/entries committed while disconnected/);
 
     const after = size() - 1;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { barcodeSchema } from '../../domain/schemas';
 import { exportBundle, UnknownRecordError } from '../../custody-log/bundle-export';
 import { defineRoute, HttpError } from '../route';
+import { findVisible } from './records';
 
 export const logRoutes = [
   defineRoute({
@@ -23,7 +24,8 @@ export const logRoutes = [
     tags: ['records', 'custody log'],
     access: { roles: ['manager', 'admin'] },
     params: z.strictObject({ barcode: barcodeSchema }),
-    async handler(s, { params, res, actor }) {
+    async handler(s, { params, res, actor, principal }) {
+      await findVisible(s, principal, params.barcode);
       try {
         const bundle = await exportBundle(s, params.barcode, actor);
         res

@@ -5,6 +5,9 @@ import { barcodeSchema, recordInputSchema } from '../../domain/schemas';
 import { createRecord } from '../../domain/records-service';
 import { decodeLeaf } from '../../custody-log/leaf';
 import { defineRoute, HttpError } from '../route';
+import type { Services } from '../../services';
+import type { Principal } from '../principal';
+import { isScreened, outsideWalls, wallsOf } from '../../domain/ethical-walls';
 
 const STAFF = ['staff', 'manager', 'admin'] as const;
 
@@ -33,9 +36,15 @@ const listQuery = z.strictObject({
 
 const byBarcode = z.strictObject({ barcode: barcodeSchema });
 
-async function findByBarcode(barcode: string): Promise<FileRecord> {
+/**
+ * A file the caller may see. Behind an ethical wall a file does not exist for the screened person:
+ * the answer is the same 404 as for a barcode nobody has, so not even its existence leaks.
+ */
+export async function findVisible(s: Services, principal: Principal | null, barcode: string): Promise<FileRecord> {
   const record = await FileRecord.findOne({ where: { barcode } });
-  if (!record) throw new HttpError(404, `no record with barcode ${barcode}`);
+  if (!record || isScreened(await wallsOf(s.db.sequelize, principal?.user.person_id ?? null), record)) {
+    throw new HttpError(404, `no record with barcode ${barcode}`);
+  }
   return record;
 }
 
@@ -52,8 +61,8 @@ export const recordRoutes = [
     access: { roles: STAFF },
     query: listQuery,
     response: z.object({ total: z.number().int(), records: z.array(recordSchema) }),
-    async handler(_s, { query }) {
-      const where: WhereOptions = {};
+    async handler(s, { query, principal }) {
+      const where: WhereOptions = outsideWalls(await wallsOf(s.db.sequelize, principal?.user.person_id ?? null));
       if (query.q) {
         const like = `%${query.q}%`;
         Object.assign(where, { [Op.or]: [{ barcode: { [Op.like]: like } }, { client: { [Op.like]: like } }, { matter: { [Op.like]: like } }] });
@@ -84,8 +93,8 @@ export const recordRoutes = [
     access: { roles: STAFF },
     params: byBarcode,
     response: recordSchema,
-    async handler(_s, { params }) {
-      return toJson(await findByBarcode(params.barcode));
+    async handler(s, { params, principal }) {
+      return toJson(await findVisible(s, principal, params.barcode));
     },
   }),
   defineRoute({
@@ -96,8 +105,8 @@ export const recordRoutes = [
     access: { roles: STAFF },
     params: byBarcode,
     response: z.object({ record: z.string(), entries: z.array(z.object({ index: z.number().int(), event: z.record(z.string(), z.unknown()) })) }),
-    async handler(s, { params, actor }) {
-      const record = await findByBarcode(params.barcode);
+    async handler(s, { params, actor, principal }) {
+      const record = await findVisible(s, principal, params.barcode);
       await s.writer.submit({ run: (ctx) => ctx.append({ type: 'report.viewed', report: 'custody', record: record.id, actor }) });
       const rows = await s.store.entriesOfRecord(record.id);
       return { record: record.id, entries: rows.map((r) => ({ index: r.idx, event: decodeLeaf(r.leaf) })) };

@@ -16,7 +16,7 @@ function reportRoute<Q extends z.ZodObject>(
   name: string,
   summary: string,
   query: Q,
-  build: (s: Services, q: z.infer<Q>) => Promise<Report & { records?: string[] }>,
+  build: (s: Services, q: z.infer<Q>, viewer: { personId: string | null }) => Promise<Report & { records?: string[] }>,
 ): RouteDef {
   return defineRoute({
     method: 'get',
@@ -25,9 +25,9 @@ function reportRoute<Q extends z.ZodObject>(
     tags: ['reports'],
     access: { roles: ['manager', 'admin'] },
     query: query.extend({ format }),
-    async handler(s, { query: q, res, actor }) {
+    async handler(s, { query: q, res, actor, principal }) {
       const { format: as, ...filters } = q as z.infer<Q> & { format: 'json' | 'csv' | 'pdf' };
-      const report = await build(s, filters as z.infer<Q>);
+      const report = await build(s, filters as z.infer<Q>, { personId: principal?.user.person_id ?? null });
       await s.writer.submit({
         run: async (ctx) => {
           const base = { type: 'report.viewed', actor: actor, report: name, format: as };
