@@ -37,6 +37,7 @@ const REDELIVERY_WINDOW_MS = 2000;
 export class MqttTransport {
   private client: MqttClient | null = null;
   private readonly groups: BoardGroup[];
+  private readonly byPrefix: Map<string, BoardGroup[]>;
   private readonly log: Logger;
   private readonly problems: BurstLogger;
   private readonly sink: DeviceSink;
@@ -62,6 +63,7 @@ export class MqttTransport {
     };
     this.problems = new BurstLogger(this.log, deps.clock);
     this.groups = groupByBoard(deps.devices, deps.timeZone);
+    this.byPrefix = indexByTopicPrefix(this.groups);
   }
 
   async start(): Promise<void> {
@@ -93,9 +95,21 @@ export class MqttTransport {
     if (filters.length > 0) await this.client?.subscribeAsync(filters, { qos: 1 });
   }
 
+  /** Boards whose subscriptions could cover this topic: every leading run of its levels is a key. */
+  private candidates(topic: string): BoardGroup[] {
+    const found: BoardGroup[] = [];
+    let end = topic.indexOf('/');
+    for (;;) {
+      const prefix = end === -1 ? topic : topic.slice(0, end);
+      for (const group of this.byPrefix.get(prefix) ?? []) if (!found.includes(group)) found.push(group);
+      if (end === -1) return found;
+      end = topic.indexOf('/', end + 1);
+    }
+  }
+
   private onMessage(topic: string, payload: Buffer): void {
     const receivedAt = this.deps.clock.now();
-    for (const group of this.groups) {
+    for (const group of this.candidates(topic)) {
       if (!group.codec.matches(group.binding, topic)) continue;
       const result = group.codec.decode(topic, payload, group.binding);
       if (!result.ok) {
@@ -134,6 +148,23 @@ export class MqttTransport {
     const ack = group.codec.acknowledge(group.binding, dedupeHint);
     this.client.publish(ack.topic, ack.payload, { qos: 1, retain: false });
   }
+}
+
+/**
+ * Boards by the fixed part of each topic filter they subscribe to, so a message finds its board in
+ * a few map lookups, not by asking every board of the office.
+ */
+function indexByTopicPrefix(groups: readonly BoardGroup[]): Map<string, BoardGroup[]> {
+  const index = new Map<string, BoardGroup[]>();
+  for (const group of groups) {
+    for (const filter of group.codec.subscriptions(group.binding)) {
+      const prefix = filter.replace(/\/#$/, '');
+      const list = index.get(prefix) ?? [];
+      if (!list.includes(group)) list.push(group);
+      index.set(prefix, list);
+    }
+  }
+  return index;
 }
 
 function groupByBoard(devices: readonly DeviceConfig[], timeZone: string | undefined): BoardGroup[] {

@@ -49,18 +49,31 @@ export class LogStore implements LeafHashSource {
     return rows.map((r) => Buffer.from(r.leaf_hash));
   }
 
-  /** Every row in stored order, a page at a time, without trusting idx to be gapless. */
-  async *pages(pageSize = 10_000): AsyncGenerator<LogRow[]> {
-    let after = -1;
-    for (;;) {
-      const rows = await this.sequelize.query<Record<string, unknown>>(
+  /**
+   * Every row in stored order, a page at a time, without trusting idx to be gapless. The next
+   * page is already being read while the caller works on the current one, so a consumer that
+   * spends CPU on each page (verifyLog) overlaps it with the database's own work.
+   */
+  async *pages(pageSize = 10000): AsyncGenerator<LogRow[]> {
+    const read = (after: number) =>
+      this.sequelize.query<Record<string, unknown>>(
         `SELECT idx, leaf, leaf_hash, record_id, record_seq FROM log_entries WHERE idx > :after ORDER BY idx LIMIT ${pageSize}`,
         { type: QueryTypes.SELECT, replacements: { after } },
       );
-      if (rows.length === 0) return;
-      const page = rows.map(toRow);
-      yield page;
-      after = page[page.length - 1]!.idx;
+    let next: Promise<Record<string, unknown>[]> | null = read(-1);
+    try {
+      while (next) {
+        const rows: Record<string, unknown>[] = await next;
+        next = null;
+        if (rows.length === 0) return;
+        const page = rows.map(toRow);
+        next = read(page[page.length - 1]!.idx);
+        yield page;
+      }
+    } finally {
+      // The consumer stopped early (a tampered entry, an error): let the read in flight finish
+      // rather than leave it running into a closing database; its outcome no longer matters.
+      if (next) await next.catch(() => undefined);
     }
   }
 

@@ -22,6 +22,7 @@ const SQLITE_CONNECTION_PRAGMAS = [
 interface RawSqliteConnection {
   run(sql: string, cb: (err: Error | null) => void): void;
   safekeepReady?: boolean;
+  safekeepWriter?: boolean;
 }
 
 function runRaw(conn: RawSqliteConnection, sql: string): Promise<void> {
@@ -29,22 +30,39 @@ function runRaw(conn: RawSqliteConnection, sql: string): Promise<void> {
 }
 
 /**
- * Sequelize's sqlite dialect opens a new connection for every transaction and offers no hook, so
- * PRAGMAs such as synchronous=FULL would silently fall back to the library default there. We wrap
- * getConnection so every connection, whoever opened it, is set up before its first statement.
+ * Sequelize's sqlite dialect opens (and afterwards closes) a new connection for every transaction
+ * and offers no hook. That costs 1-2 ms per commit, and PRAGMAs such as synchronous=FULL would
+ * silently fall back to the library default there. So: every connection is set up before its first
+ * statement, and transactions share one persistent connection. That is safe because only the
+ * CustodyWriter opens transactions, strictly one after another (server/ARCHITECTURE.md).
  */
-function applyPragmasToEveryConnection(sequelize: Sequelize): void {
+function setUpSqliteConnections(sequelize: Sequelize): void {
   const manager = sequelize.connectionManager as unknown as {
-    getConnection(options?: object): Promise<RawSqliteConnection>;
+    getConnection(options?: { uuid?: string }): Promise<RawSqliteConnection>;
+    releaseConnection(connection: RawSqliteConnection, force?: boolean): void;
+    connections: Record<string, RawSqliteConnection>;
   };
   const open = manager.getConnection.bind(manager);
-  manager.getConnection = async (options?: object) => {
-    const conn = await open(options);
+  const release = manager.releaseConnection.bind(manager);
+  let writer: RawSqliteConnection | null = null;
+  manager.getConnection = async (options?: { uuid?: string }) => {
+    const inTransaction = options?.uuid !== undefined && options.uuid !== 'default';
+    if (inTransaction && writer) return writer;
+    const conn = await open(inTransaction ? { ...options, uuid: 'writer' } : options);
     if (!conn.safekeepReady) {
       for (const pragma of SQLITE_CONNECTION_PRAGMAS) await runRaw(conn, pragma);
       conn.safekeepReady = true;
     }
+    if (inTransaction) {
+      conn.safekeepWriter = true;
+      writer = conn;
+    }
     return conn;
+  };
+  manager.releaseConnection = (connection, force) => {
+    // The writer's connection outlives each transaction; it closes with the database.
+    if (connection.safekeepWriter && force !== true) return;
+    release(connection, force);
   };
 }
 
@@ -77,7 +95,7 @@ export async function openDatabase(config: { url: string }, logger: Logger): Pro
           dialectOptions: { options: '-c synchronous_commit=on' },
         });
   if (dialect === 'sqlite') {
-    applyPragmasToEveryConnection(sequelize);
+    setUpSqliteConnections(sequelize);
     // WAL is a property of the file, set once; it lets readers run beside the single writer.
     await sequelize.query('PRAGMA journal_mode=WAL');
   }

@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize';
 import type { OfficeConfig } from '../config/office-schema';
 import type { CustodyWriter } from '../ingest/custody-writer';
 import type { EventBus } from '../ingest/event-bus';
@@ -41,13 +42,17 @@ export class CabinetWatch {
     const { office, writer, correlator, bus } = this.deps;
     const doors = correlator.openDoors();
     for (const cabinetId of [...this.reported.keys()]) if (doors.get(cabinetId) !== this.reported.get(cabinetId)) this.reported.delete(cabinetId);
+    // Nothing open anywhere (the usual case): no need to hold the writer for a check.
+    const [anyOpen] = await FileRecord.sequelize!.query<{ n: number }>('SELECT COUNT(*) AS n FROM cabinet_visits WHERE ended_at IS NULL', { type: QueryTypes.SELECT });
+    if (doors.size === 0 && Number(anyOpen?.n ?? 0) === 0) return;
     const outcome = await writer.submit({
       run: async (ctx) => {
         const snapshot = new SnapshotReader(FileRecord.sequelize!, ctx.transaction);
+        const openVisits = await snapshot.openVisits();
         const alerts = [];
         const commands: { deviceId: string; command: 'unlock' | 'lock' }[] = [];
         for (const cabinet of office.cabinets) {
-          const visit = await snapshot.openVisit(cabinet.id);
+          const visit = openVisits.get(cabinet.id) ?? null;
           const doorOpenSince = doors.get(cabinet.id) ?? null;
           if (!visit && !doorOpenSince) continue;
           const outcomes = decideCabinetTick({

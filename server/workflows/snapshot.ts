@@ -73,6 +73,21 @@ export class SnapshotReader {
       : null;
   }
 
+  /** Every open visit, by cabinet: one query for the periodic check of all cabinets. */
+  async openVisits(): Promise<Map<string, OpenVisit>> {
+    const rows = await this.rows<{ id: string; cabinet_id: string; person_id: string; pseudonym: string; started_at: string; last_activity_at: string }>(
+      `SELECT v.id, v.cabinet_id, v.person_id, p.pseudonym, v.started_at, v.last_activity_at FROM cabinet_visits v
+       JOIN people p ON p.id = v.person_id WHERE v.ended_at IS NULL ORDER BY v.started_at`,
+      {},
+    );
+    return new Map(
+      rows.map((v) => [
+        v.cabinet_id,
+        { id: v.id, cabinetId: v.cabinet_id, personId: v.person_id, actor: v.pseudonym, startedAt: new Date(v.started_at), lastActivityAt: new Date(v.last_activity_at) },
+      ]),
+    );
+  }
+
   async recordByBarcode(barcode: string): Promise<RecordState | null> {
     const [r] = await this.rows<{
       id: string;

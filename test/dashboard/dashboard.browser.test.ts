@@ -180,7 +180,9 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
 
     // She brings it back: the open page follows by itself, and the new entry verifies too.
     await board.read({ kind: 'badge', uid: MANAGER_BADGE, format: 'hex' });
+    await board.read({ kind: 'door', state: 'open' });
     await board.read({ kind: 'barcode', data: CAB4_FILE });
+    await board.read({ kind: 'door', state: 'closed' });
     const returned = page.locator('[data-testid="timeline"] > li[data-type="record.checked_in"]');
     await expect.poll(() => returned.getAttribute('data-mark'), { timeout: 8000 }).toBe('verified');
     expect(await returned.innerText()).toMatch(/File SK-000043 returned to cab-4/);
@@ -310,6 +312,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
         await ready(page);
         await page.locator('.spinner').first().waitFor({ state: 'detached' });
         for (const v of await seriousViolations(page)) found.push(`${name}${suffix}: ${v}`);
+        if (process.env.DEBUG_DASHBOARD) console.log(name, suffix, found.length);
         await screenshot(page, `${name}${suffix}`);
         // Nothing sideways: the page fits the screen.
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}${suffix} scrolls sideways`).toBe(true);

@@ -3,6 +3,7 @@ import { api } from '../api/endpoints';
 import type { RecordStatus } from '../api/types';
 import { personLabel, usePeople } from '../people';
 import { Page } from '../components/Page';
+import { TableWrap } from '../components/TableWrap';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { STATUS_LABELS, StatusTag } from '../components/StatusTag';
 import { useAsync, useThrottled } from '../hooks';
@@ -95,7 +96,7 @@ export function FilesPage() {
           </h2>
           {total === 0 ? <Empty>Try part of a barcode (SK-0001), a client name or a matter number.</Empty> : null}
           {result.data.records.length > 0 ? (
-            <div className="table-wrap">
+            <TableWrap label="Files found">
               <table className="table files-table">
                 <thead>
                   <tr>
@@ -131,7 +132,7 @@ export function FilesPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           ) : null}
           {total > PAGE_SIZE ? (
             <nav className="pager" aria-label="Result pages">

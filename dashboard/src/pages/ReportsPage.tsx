@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { apiJson, apiUrl } from '../api/client';
 import { Page } from '../components/Page';
+import { TableWrap } from '../components/TableWrap';
 import { ErrorMessage, Loading } from '../components/Status';
 import type { Report } from '../../../server/reports/report';
 
@@ -56,7 +57,7 @@ function ReportCard({ name, title, description, valid, children, params }: { nam
               {line}
             </p>
           ))}
-          <div className="table-wrap">
+          <TableWrap label="Report preview">
             <table className="table">
               <thead>
                 <tr>
@@ -77,7 +78,7 @@ function ReportCard({ name, title, description, valid, children, params }: { nam
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           {shown.data.rows.length > 200 ? <p className="small muted">First 200 of {shown.data.rows.length} rows: download for all.</p> : null}
           {shown.data.rows.length === 0 ? <p className="empty">Nothing to report.</p> : null}
         </div>

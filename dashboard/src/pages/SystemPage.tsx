@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { api } from '../api/endpoints';
 import type { DeviceJson, Health } from '../api/types';
 import { Page } from '../components/Page';
+import { TableWrap } from '../components/TableWrap';
 import { ErrorMessage, Loading } from '../components/Status';
 import { useAsync, useNow } from '../hooks';
 import { useLive } from '../live/LiveProvider';
@@ -56,7 +57,7 @@ function DeviceTable({ devices }: { devices: DeviceJson[] }) {
   const byPlace = new Map<string, DeviceJson[]>();
   for (const d of devices) byPlace.set(d.place ?? '(unassigned)', [...(byPlace.get(d.place ?? '(unassigned)') ?? []), d]);
   return (
-    <div className="table-wrap">
+    <TableWrap label="Devices">
       <table className="table" data-testid="devices">
         <caption className="visually-hidden">Configured devices, by place</caption>
         <thead>
@@ -87,7 +88,7 @@ function DeviceTable({ devices }: { devices: DeviceJson[] }) {
           )}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

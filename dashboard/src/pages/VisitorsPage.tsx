@@ -2,6 +2,7 @@ import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import type { PersonJson } from '../api/types';
 import { hostDirectory, visitorsApi, VisitorRefused, VisitorsUnavailable, type Preregistered, type VisitSummary } from '../api/visitors';
 import { Page } from '../components/Page';
+import { TableWrap } from '../components/TableWrap';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
 import { useAsync, useThrottled } from '../hooks';
 import { useLiveEvent } from '../live/LiveProvider';
@@ -22,7 +23,7 @@ function Unavailable() {
 
 function VisitTable({ visits, hosts, when }: { visits: VisitSummary[]; hosts: Map<string, string>; when: 'signed_in_at' | 'expected_at' }) {
   return (
-    <div className="table-wrap">
+    <TableWrap label="Visits">
       <table className="table">
         <thead>
           <tr>
@@ -48,7 +49,7 @@ function VisitTable({ visits, hosts, when }: { visits: VisitSummary[]; hosts: Ma
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
@@ -241,64 +242,68 @@ export function RollCallPage() {
           {rc.data.visitors.length === 0 ? (
             <p>No visitors signed in.</p>
           ) : (
-            <div className="table-wrap"><table className="table roll-table">
-              <thead>
-                <tr>
-                  <th scope="col" className="tick">
-                    Found
-                  </th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Company</th>
-                  <th scope="col">Host</th>
-                  <th scope="col">Since</th>
-                  <th scope="col">Badge</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rc.data.visitors.map((v) => (
-                  <tr key={v.visit_id}>
-                    <td className="tick">☐</td>
-                    <th scope="row">
-                      {v.name ?? '(erased)'}
-                      {v.escort_required ? ' · escort' : ''}
+            <TableWrap label="Visitors on site">
+              <table className="table roll-table">
+                <thead>
+                  <tr>
+                    <th scope="col" className="tick">
+                      Found
                     </th>
-                    <td>{v.company ?? ''}</td>
-                    <td>{v.host_name ?? ''}</td>
-                    <td>{formatDateTime(v.signed_in_at)}</td>
-                    <td>{v.badge ?? ''}</td>
+                    <th scope="col">Name</th>
+                    <th scope="col">Company</th>
+                    <th scope="col">Host</th>
+                    <th scope="col">Since</th>
+                    <th scope="col">Badge</th>
                   </tr>
-                ))}
-              </tbody>
-            </table></div>
+                </thead>
+                <tbody>
+                  {rc.data.visitors.map((v) => (
+                    <tr key={v.visit_id}>
+                      <td className="tick">☐</td>
+                      <th scope="row">
+                        {v.name ?? '(erased)'}
+                        {v.escort_required ? ' · escort' : ''}
+                      </th>
+                      <td>{v.company ?? ''}</td>
+                      <td>{v.host_name ?? ''}</td>
+                      <td>{formatDateTime(v.signed_in_at)}</td>
+                      <td>{v.badge ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
           )}
           <h2>Staff ({rc.data.staff.length})</h2>
           {rc.data.staff.length === 0 ? (
             <p>No badge reads today.</p>
           ) : (
-            <div className="table-wrap"><table className="table roll-table">
-              <thead>
-                <tr>
-                  <th scope="col" className="tick">
-                    Found
-                  </th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Last seen</th>
-                  <th scope="col">Where</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rc.data.staff.map((p) => (
-                  <tr key={p.person_id}>
-                    <td className="tick">☐</td>
-                    <th scope="row">{p.name}</th>
-                    <td>{p.role}</td>
-                    <td>{formatDateTime(p.last_seen_at)}</td>
-                    <td>{p.last_place ?? ''}</td>
+            <TableWrap label="Staff seen today">
+              <table className="table roll-table">
+                <thead>
+                  <tr>
+                    <th scope="col" className="tick">
+                      Found
+                    </th>
+                    <th scope="col">Name</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Last seen</th>
+                    <th scope="col">Where</th>
                   </tr>
-                ))}
-              </tbody>
-            </table></div>
+                </thead>
+                <tbody>
+                  {rc.data.staff.map((p) => (
+                    <tr key={p.person_id}>
+                      <td className="tick">☐</td>
+                      <th scope="row">{p.name}</th>
+                      <td>{p.role}</td>
+                      <td>{formatDateTime(p.last_seen_at)}</td>
+                      <td>{p.last_place ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
           )}
         </div>
       ) : null}

@@ -19,10 +19,15 @@ export async function startTcpProxy(initialTarget = ''): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | null = null;
   let listenPort = 0;
+  let stopped = false;
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       const s = net.createServer((client) => {
+        if (stopped) {
+          client.resetAndDestroy();
+          return;
+        }
         const { hostname, port } = new URL(target);
         const upstream = net.connect(Number(port), hostname);
         sockets.add(client).add(upstream);
@@ -40,17 +45,19 @@ export async function startTcpProxy(initialTarget = ''): Promise<TcpProxy> {
       s.listen(listenPort, '127.0.0.1', () => {
         listenPort = (s.address() as net.AddressInfo).port;
         server = s;
+        stopped = false;
         resolve();
       });
     });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.resetAndDestroy();
-      sockets.clear();
-      if (!server) return resolve();
-      server.close(() => resolve());
-      server = null;
-    });
+  // Stop accepting first, then reset what is open; the listener is gone once close() returns,
+  // so there is no waiting for connections that are being torn down anyway.
+  const stop = async () => {
+    stopped = true;
+    server?.close();
+    server = null;
+    for (const socket of sockets) socket.resetAndDestroy();
+    sockets.clear();
+  };
 
   await listen();
   return {

@@ -1,0 +1,241 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type ServerFixture } from '../support/server';
+import type { ApiClient } from '../support/auth-client';
+import { chromiumAvailable, launchChromium } from './support/chromium';
+import { builtDashboard } from './support/dashboard-build';
+import { createAccount, totpCode, type Account } from './support/accounts';
+import { seedOffice } from './support/office';
+import { screenshot, seriousViolations } from './support/page-tools';
+import { qrCodeY4m } from './support/y4m';
+
+/**
+ * The reception kiosk in Chromium with a fake camera: Chromium plays a Y4M video of a QR code as
+ * its webcam (--use-file-for-fake-video-capture), and the page decodes it with @zxing/library.
+ * The visitor is pre-registered through the real visitors API; the kiosk signs them in.
+ */
+const NDA_TEXT = 'Everything you see or hear in this office about our clients is confidential.\n\nYou will not copy, photograph or remove any document.';
+
+describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
+  let f: ServerFixture;
+  let manager: ApiClient;
+  let kiosk: Account;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let tmp: string;
+  let camera: string;
+  let invitation: string;
+  let badgeToken: string | null = null;
+  let hostId: string;
+  const violations: string[] = [];
+
+  const checkA11y = async (screen: string) => {
+    for (const v of await seriousViolations(page)) violations.push(`${screen}: ${v}`);
+  };
+  const preregister = async (name: string, company: string) => {
+    const r = await manager.json<{ token: string }>('POST', '/api/v1/visitors/preregistrations', {
+      visitor: { person: { name, email: `${name.split(' ')[0]!.toLowerCase()}@example.com` }, company },
+      host_person_id: hostId,
+      expected_at: new Date().toISOString(),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    return r.body.token;
+  };
+
+  beforeAll(async () => {
+    const build = await builtDashboard();
+    f = await startTestServer({ dashboardDir: build.dir });
+    await seedOffice(f);
+    manager = await f.as('manager');
+    expect((await manager.json('POST', '/api/v1/visitors/nda', { text: NDA_TEXT })).status).toBe(201);
+    const people = (await manager.json<{ people: { id: string; name: string }[] }>('GET', '/api/v1/people')).body.people;
+    hostId = people.find((p) => p.name === 'Margaret Hartley')!.id;
+    invitation = await preregister('Ada Lovelace', 'Analytical Engines Ltd');
+    kiosk = await createAccount(f.server, 'kiosk', 'front-desk-kiosk');
+
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'safekeep-kiosk-'));
+    camera = path.join(tmp, 'camera.y4m');
+    writeFileSync(camera, qrCodeY4m(invitation));
+    browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${camera}`]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    await context.grantPermissions(['camera']);
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await f?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('runs under the kiosk account: signs in at /kiosk and stays there', async () => {
+    await page.goto(`${f.url}/kiosk`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await checkA11y('kiosk sign-in');
+    await page.getByLabel('Username').fill(kiosk.username);
+    await page.getByLabel('Password').fill(kiosk.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+    await checkA11y('kiosk welcome');
+    await screenshot(page, 'kiosk-welcome');
+    // The kiosk account has no dashboard: any other page brings it back here.
+    await page.goto(`${f.url}/files`);
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/kiosk');
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+  });
+
+  it('signs a pre-registered visitor in from the QR code the camera sees, with the agreement, and prints the badge', async () => {
+    const started = Date.now();
+    await page.getByRole('button', { name: /I have a QR code/ }).click();
+    await page.getByRole('heading', { name: 'Scan your QR code' }).waitFor();
+    await checkA11y('kiosk scan');
+    // The camera shows the invitation: the page decodes it and asks for the agreement.
+    const decoded = page.getByTestId('decoded');
+    await decoded.waitFor({ timeout: 15_000 });
+    console.log(`QR code decoded from the fake camera in ${Date.now() - started} ms`);
+    expect(await decoded.innerText()).toContain(invitation);
+    await page.getByRole('heading', { name: 'Confidentiality agreement' }).waitFor();
+    expect(await page.getByRole('document', { name: 'Confidentiality agreement text' }).innerText()).toContain('You will not copy, photograph or remove any document.');
+    await checkA11y('kiosk agreement');
+    await screenshot(page, 'kiosk-agreement');
+
+    const accept = page.getByRole('button', { name: 'Accept and sign in' });
+    expect(await accept.isDisabled()).toBe(true);
+    await page.getByLabel('Type your full name to sign').fill('Ada Lovelace');
+    await page.getByLabel('I have read this agreement and accept it.').check();
+    await accept.click();
+
+    await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
+    const label = page.getByTestId('badge-label');
+    expect(await label.innerText()).toMatch(/VISITOR[\s\S]*Ada[\s\S]*Analytical Engines Ltd[\s\S]*Visiting Margaret Hartley/);
+    badgeToken = await label.locator('svg[data-token]').getAttribute('data-token');
+    expect(badgeToken).toMatch(/^[0-9A-Z]{20,}$/);
+    await checkA11y('kiosk badge');
+    await screenshot(page, 'kiosk-badge');
+
+    // Printed, the label is all there is on the page.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.kiosk-top').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Done' }).isVisible()).toBe(false);
+    expect(await label.isVisible()).toBe(true);
+    await screenshot(page, 'kiosk-badge-print', { fullPage: false });
+    await page.emulateMedia({ media: 'screen' });
+
+    // The visit is on site, with the agreement accepted.
+    const onSite = (await manager.json<{ visits: { name: string; status: string }[] }>('GET', '/api/v1/visitors/visits?status=on_site')).body.visits;
+    expect(onSite.map((v) => v.name)).toContain('Ada Lovelace');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+  });
+
+  it('reads the printed badge back through the camera to sign out', async () => {
+    expect(badgeToken).not.toBeNull();
+    // The visitor now holds up the badge the kiosk printed.
+    writeFileSync(camera, qrCodeY4m(badgeToken!));
+    await page.getByRole('button', { name: /I’m leaving/ }).click();
+    await page.getByRole('heading', { name: 'Sign out' }).waitFor();
+    const decoded = page.getByTestId('decoded');
+    await decoded.waitFor({ timeout: 15_000 });
+    expect(await decoded.innerText()).toContain(badgeToken!);
+    // The server has no sign-out-by-token endpoint yet: the kiosk says so and sends them to the desk.
+    await page.getByRole('heading', { name: 'Please sign out at the desk' }).waitFor();
+    await checkA11y('kiosk sign-out at the desk');
+    await page.getByRole('button', { name: 'Start again' }).click();
+
+    // Against the endpoint the kiosk expects (POST /api/v1/visitors/sign-out { token }), it signs out.
+    const bodies: unknown[] = [];
+    await page.route('**/api/v1/visitors/sign-out', async (route) => {
+      bodies.push(route.request().postDataJSON());
+      await route.fulfill({ status: 200, json: { visit_id: 'v1', signed_out_at: new Date().toISOString(), first_name: 'Ada' } });
+    });
+    try {
+      await page.getByRole('button', { name: /I’m leaving/ }).click();
+      await page.getByRole('heading', { name: 'Goodbye, Ada' }).waitFor({ timeout: 15_000 });
+      expect(bodies).toEqual([{ token: badgeToken }]);
+      await screenshot(page, 'kiosk-signed-out');
+    } finally {
+      await page.unroute('**/api/v1/visitors/sign-out');
+    }
+    await page.getByRole('button', { name: 'Done' }).click();
+    writeFileSync(camera, qrCodeY4m(invitation));
+  });
+
+  it('sends walk-ins to the desk under the kiosk account, and signs them in when the kiosk can list hosts', async () => {
+    await page.getByRole('button', { name: /I don’t have a code/ }).click();
+    await page.getByRole('heading', { name: 'Please sign in at the desk' }).waitFor();
+    await page.getByRole('button', { name: 'Start again' }).click();
+
+    // A manager at the kiosk can read the staff directory: the walk-in form appears.
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await desk.newPage();
+      const helen = await createAccount(f.server, 'manager', 'helen-at-desk');
+      await p.goto(`${f.url}/kiosk`);
+      await p.getByLabel('Username').fill(helen.username);
+      await p.getByLabel('Password').fill(helen.password);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByLabel('Code').fill(totpCode(helen.secret!));
+      await p.getByRole('button', { name: 'Continue' }).click();
+      await p.getByRole('button', { name: /I don’t have a code/ }).click();
+      await p.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await p.getByRole('button', { name: 'Continue' }).click();
+      expect(await p.locator('.kiosk-error').allInnerTexts()).toEqual(['Please enter your name.', 'Please choose whom you are visiting.']);
+      for (const v of await seriousViolations(p)) violations.push(`kiosk walk-in: ${v}`);
+      await p.getByLabel('Your full name').fill('Charles Babbage');
+      await p.getByLabel('Company (optional)').fill('Difference Engines');
+      await p.getByLabel('Who are you visiting?').selectOption({ label: 'Daniel Voss' });
+      await screenshot(p, 'kiosk-walk-in');
+      await p.getByRole('button', { name: 'Continue' }).click();
+      await p.getByRole('heading', { name: 'Confidentiality agreement' }).waitFor();
+      await p.getByLabel('Type your full name to sign').fill('Charles Babbage');
+      await p.getByLabel('I have read this agreement and accept it.').check();
+      await p.getByRole('button', { name: 'Accept and sign in' }).click();
+      await p.getByRole('heading', { name: 'Welcome, Charles' }).waitFor();
+      expect(await p.getByTestId('badge-label').innerText()).toContain('Visiting Daniel Voss');
+    } finally {
+      await desk.close();
+    }
+  });
+
+  it('forgets everything and returns to the welcome screen when left idle', async () => {
+    await page.goto(`${f.url}/kiosk?idle=3`);
+    await page.getByRole('button', { name: /I have a QR code/ }).waitFor();
+    await page.getByRole('button', { name: /I’m leaving/ }).click();
+    await page.getByRole('heading', { name: 'Sign out' }).waitFor();
+    // No touch for 3 s: a warning, then the welcome screen.
+    await page.getByTestId('idle-warning').waitFor({ timeout: 5000 });
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor({ timeout: 5000 });
+    expect(await page.locator('.kiosk').getAttribute('data-step')).toBe('welcome');
+  });
+
+  it('takes the code from a keyboard-wedge scanner when there is no camera', async () => {
+    const second = await preregister('Grace Hopper', 'Navy Computing');
+    const noCamera = await launchChromium();
+    try {
+      const ctx = await noCamera.newContext({ viewport: { width: 800, height: 1280 } });
+      const p = await ctx.newPage();
+      await p.goto(`${f.url}/kiosk`);
+      await p.getByLabel('Username').fill(kiosk.username);
+      await p.getByLabel('Password').fill(kiosk.password);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('button', { name: /I have a QR code/ }).click();
+      await expect.poll(() => p.locator('.camera').getAttribute('class')).toMatch(/camera-(unavailable|denied)/);
+      // The scanner types into the focused field and presses Enter.
+      await p.keyboard.type(second);
+      await p.keyboard.press('Enter');
+      await p.getByRole('heading', { name: 'Confidentiality agreement' }).waitFor();
+      expect(await p.getByTestId('decoded').innerText()).toContain(second);
+      await screenshot(p, 'kiosk-portrait-agreement');
+    } finally {
+      await noCamera.close();
+    }
+  });
+
+  it('has no serious or critical accessibility violations on the kiosk screens', () => {
+    expect(violations).toEqual([]);
+  });
+});
