@@ -150,7 +150,9 @@ export class OfficeServer {
 
       const visitors = await startVisitors({ db, writer, bus, clock, logger, office, dataDir: env.dataDir, variables: process.env }, services);
       stops.push(() => visitors.stop());
-      const correlator = new Correlator({ office, directory, visitors: visitors.reception });
+      const correlator = new Correlator({ office, directory, sequelize: db.sequelize, visitors: visitors.reception });
+      // Access decisions read cached facts: any committed change to people, rules or files refreshes them.
+      stops.push(bus.on('custody.committed', ({ leaves }) => correlator.access.noteCommitted(leaves.map((l) => l.event.type))));
       const ingest = new DeviceIngest({ bus, writer, directory, logger, correlator });
       ingest.start();
       stops.push(() => ingest.stop());

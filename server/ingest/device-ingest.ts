@@ -94,6 +94,7 @@ export class DeviceIngest {
 
   /** Commands, answers and alerts leave only now that the facts behind them are durable. */
   private afterCommit(after: AfterCommit): void {
+    this.deps.correlator?.committed(after);
     for (const command of after.commands) this.deps.bus.emit('device.command', command);
     for (const answer of after.answers) this.deps.bus.emit('station.answer', answer);
     for (const alert of after.alerts) this.deps.bus.emit('alert.raised', alert);

@@ -46,9 +46,9 @@ export function decideCabinetBadge(input: {
     ];
   }
   const outcomes: Outcome[] = [];
-  if (visit && visit.personId !== person.id) outcomes.push({ kind: 'visit.end', visitId: visit.id, reason: 'superseded' });
+  if (visit && visit.personId !== person.id) outcomes.push({ kind: 'visit.end', visitId: visit.id, cabinetId: cabinet.id, reason: 'superseded' });
   outcomes.push({ kind: 'fact', leaf: { type: 'access.granted', device, location: cabinet.id, actor: person.actor } });
-  if (!visit || visit.personId !== person.id) outcomes.push({ kind: 'visit.start', cabinetId: cabinet.id, personId: person.id });
+  if (!visit || visit.personId !== person.id) outcomes.push({ kind: 'visit.start', cabinetId: cabinet.id, personId: person.id, actor: person.actor });
   if (cabinet.lockDevice) outcomes.push({ kind: 'command', deviceId: cabinet.lockDevice, command: 'unlock' });
   if (access.afterHours) {
     outcomes.push({ kind: 'alert', type: 'cabinet.after_hours', severity: 'warning', message: `Cabinet ${cabinet.id} opened after hours`, device });
@@ -79,7 +79,7 @@ export function decideCabinetDoor(input: {
     ];
   }
   const outcomes: Outcome[] = [{ kind: 'fact', leaf: { type: 'cabinet.closed', device, location: cabinet.id, ...(visit ? { actor: visit.actor } : {}) } }];
-  if (visit) outcomes.push({ kind: 'visit.end', visitId: visit.id, reason: 'door_closed' });
+  if (visit) outcomes.push({ kind: 'visit.end', visitId: visit.id, cabinetId: cabinet.id, reason: 'door_closed' });
   if (cabinet.lockDevice) outcomes.push({ kind: 'command', deviceId: cabinet.lockDevice, command: 'lock' });
   return outcomes;
 }
@@ -100,7 +100,7 @@ export function decideCabinetTick(input: {
     outcomes.push({ kind: 'alert', type: 'cabinet.held_open', severity: 'warning', message: `Cabinet ${cabinet.id} has been open for more than ${input.holdOpenSeconds} s` });
   }
   if (visit && !doorOpenSince && now.getTime() - visit.lastActivityAt.getTime() > VISIT_IDLE_MS) {
-    outcomes.push({ kind: 'visit.end', visitId: visit.id, reason: 'timeout' });
+    outcomes.push({ kind: 'visit.end', visitId: visit.id, cabinetId: cabinet.id, reason: 'timeout' });
     if (cabinet.lockDevice) outcomes.push({ kind: 'command', deviceId: cabinet.lockDevice, command: 'lock' });
   }
   return outcomes;

@@ -8,7 +8,6 @@ import { writeAlert } from '../domain/alert-raiser';
 import { FileRecord } from '../db/models';
 import { decideCabinetTick } from './cabinet-visit';
 import type { Correlator } from './correlator';
-import { SnapshotReader } from './snapshot';
 
 const DEFAULT_HOLD_OPEN_SECONDS = 120;
 
@@ -47,8 +46,7 @@ export class CabinetWatch {
     if (doors.size === 0 && Number(anyOpen?.n ?? 0) === 0) return;
     const outcome = await writer.submit({
       run: async (ctx) => {
-        const snapshot = new SnapshotReader(FileRecord.sequelize!, ctx.transaction);
-        const openVisits = await snapshot.openVisits();
+        const openVisits = await correlator.visits.all(ctx.transaction);
         const alerts = [];
         const commands: { deviceId: string; command: 'unlock' | 'lock' }[] = [];
         for (const cabinet of office.cabinets) {
@@ -74,13 +72,15 @@ export class CabinetWatch {
                 transaction: ctx.transaction,
               });
               await ctx.append({ type: 'cabinet.visit_ended', location: cabinet.id, actor: visit!.actor, reason: o.reason });
+              correlator.visits.set(ctx.transaction, cabinet.id, null);
             } else if (o.kind === 'command') commands.push({ deviceId: o.deviceId, command: o.command });
           }
         }
-        return { alerts, commands };
+        return { alerts, commands, transaction: ctx.transaction };
       },
     });
     if (outcome.duplicate) return;
+    correlator.visits.committedIn(outcome.value.transaction);
     for (const alert of outcome.value.alerts) bus.emit('alert.raised', alert);
     for (const command of outcome.value.commands) bus.emit('device.command', command);
   }

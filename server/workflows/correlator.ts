@@ -1,4 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
+import type { Sequelize, Transaction } from 'sequelize';
+import { OpenVisits } from './open-visits';
+import { AccessCache } from './access-cache';
 import type { OfficeConfig } from '../config/office-schema';
 import { FileRecord } from '../db/models';
 import type { Credential, DeviceEvent } from '../ingest/device-event';
@@ -22,6 +25,8 @@ export interface AfterCommit {
   alerts: { id: string; type: string; severity: string; message: string; logIndex: number }[];
   /** Files back in a cabinet that somebody had asked for. */
   available?: { recordId: string; personIds: string[] }[];
+  /** The transaction the job ran in: its in-memory changes join the committed view after the commit. */
+  transaction?: Transaction;
 }
 
 /** How long a checked-out file may stay out before it is overdue. */
@@ -47,13 +52,24 @@ export class Correlator {
   /** Reception's reader and scanner: visitors handing back their badge (server/visitors). */
   private readonly receptionDevices = new Set<string>();
 
-  constructor(private readonly deps: { office: OfficeConfig; directory: Directory; visitors?: ReceptionHook }) {
+  /** Open visits and the facts behind access decisions live in memory: reads cost no queries. */
+  readonly visits: OpenVisits;
+  readonly access: AccessCache;
+
+  constructor(private readonly deps: { office: OfficeConfig; directory: Directory; sequelize: Sequelize; visitors?: ReceptionHook }) {
+    this.visits = new OpenVisits(deps.sequelize);
+    this.access = new AccessCache(deps.sequelize);
     for (const cabinet of deps.office.cabinets) {
       for (const d of [cabinet.reader, cabinet.scanner, cabinet.door]) if (d) this.places.set(d, { kind: 'cabinet', cabinet });
     }
     for (const desk of deps.office.desks) for (const d of [desk.reader, desk.scanner]) if (d) this.places.set(d, { kind: 'desk', desk });
     this.bins = new BinCorrelation(deps.office);
     for (const d of [deps.office.reception?.reader, deps.office.reception?.scanner]) if (d) this.receptionDevices.add(d);
+  }
+
+  /** After the commit of a job this correlator worked in. */
+  committed(after: AfterCommit): void {
+    if (after.transaction) this.visits.committedIn(after.transaction);
   }
 
   /** For the cabinet rule: a visitor's loaner card is a visitor badge, never a key. */
@@ -68,7 +84,7 @@ export class Correlator {
 
   async correlate(ctx: WriteContext, event: DeviceEvent, evidenceId: string, actor: string | undefined): Promise<AfterCommit> {
     const place = this.places.get(event.deviceId);
-    const after: AfterCommit = { commands: [], answers: [], alerts: [] };
+    const after: AfterCommit = { commands: [], answers: [], alerts: [], transaction: ctx.transaction };
     if (event.kind === 'availability' && event.state === 'offline') {
       const alert = { type: 'device.offline', severity: 'warning' as const, message: `Device ${event.deviceId} went offline`, device: event.deviceId };
       await this.apply(ctx, [{ kind: 'alert', ...alert }], event.deviceId, evidenceId, after);
@@ -97,18 +113,19 @@ export class Correlator {
   ): Promise<Outcome[]> {
     const now = ctx.now;
     const place: CabinetPlace = { id: cabinet.id, ...(cabinet.lock ? { lockDevice: cabinet.lock } : {}) };
-    const visit = await snapshot.openVisit(cabinet.id);
+    const visit = await this.visits.get(cabinet.id, ctx.transaction);
+    const access$ = this.access;
     if (event.kind === 'badge') {
-      const person = actor ? await snapshot.personByActor(actor) : null;
+      const person = actor ? await access$.person(actor) : null;
       const office = this.deps.office.office;
       const access = decideCabinetAccess({
         person,
         visitorBadge: !person && (await this.isVisitorCredential(ctx, event.credential)),
         cabinetId: cabinet.id,
-        rules: person ? await snapshot.rulesOf(person.id) : [],
-        currentPolicy: await snapshot.currentPolicy(now),
-        walls: person ? await snapshot.wallsOf(person.id) : [],
-        cabinetContents: await snapshot.cabinetContents(cabinet.id),
+        rules: person ? await access$.rulesOf(person.id) : [],
+        currentPolicy: await access$.currentPolicy(now),
+        walls: person ? await access$.wallsOf(person.id) : [],
+        cabinetContents: await access$.cabinetContents(cabinet.id),
         office: { timeZone: office.timezone, days: office.hours.days, open: office.hours.open, close: office.hours.close },
         now,
       });
@@ -120,7 +137,7 @@ export class Correlator {
       return decideCabinetDoor({ cabinet: place, device: event.deviceId, state: event.state, visit, now });
     }
     if (event.kind === 'barcode') {
-      const walls = visit ? await snapshot.wallsOf(visit.personId) : [];
+      const walls = visit ? await access$.wallsOf(visit.personId) : [];
       const record = await snapshot.recordByBarcode(event.data);
       return decideFileScan({ place: { kind: 'cabinet', cabinetId: cabinet.id, visit }, device: event.deviceId, record, barcode: event.data, walls });
     }
@@ -180,17 +197,21 @@ export class Correlator {
           }
           break;
         }
-        case 'visit.start':
+        case 'visit.start': {
+          const id = uuidv7();
           await sequelize.query(
             'INSERT INTO cabinet_visits (id, cabinet_id, person_id, started_at, last_activity_at) VALUES (:id, :cabinet, :person, :now, :now)',
-            { replacements: { id: uuidv7(), cabinet: o.cabinetId, person: o.personId, now: ctx.now.toISOString() }, transaction },
+            { replacements: { id, cabinet: o.cabinetId, person: o.personId, now: ctx.now.toISOString() }, transaction },
           );
+          this.visits.set(transaction, o.cabinetId, { id, cabinetId: o.cabinetId, personId: o.personId, actor: o.actor, startedAt: ctx.now, lastActivityAt: ctx.now });
           break;
+        }
         case 'visit.end':
           await sequelize.query('UPDATE cabinet_visits SET ended_at = :now, end_reason = :reason WHERE id = :id', {
             replacements: { id: o.visitId, reason: o.reason, now: ctx.now.toISOString() },
             transaction,
           });
+          this.visits.set(transaction, o.cabinetId, null);
           break;
         case 'alert':
           after.alerts.push(await writeAlert(ctx, { ...o, evidence: [evidenceId] }));

@@ -10,8 +10,8 @@ export type Outcome =
   /** A custody fact: one leaf of the log. `evidence` (the device read) is added by the correlator. */
   | { kind: 'fact'; leaf: LeafEvent }
   | { kind: 'record'; recordId: string; status: RecordStatus; custodianId: string | null; location: string | null }
-  | { kind: 'visit.start'; cabinetId: string; personId: string }
-  | { kind: 'visit.end'; visitId: string; reason: VisitEndReason }
+  | { kind: 'visit.start'; cabinetId: string; personId: string; actor: string }
+  | { kind: 'visit.end'; visitId: string; cabinetId: string; reason: VisitEndReason }
   | { kind: 'command'; deviceId: string; command: 'unlock' | 'lock' }
   | { kind: 'alert'; type: string; severity: 'info' | 'warning' | 'critical'; message: string; device?: string; record?: string }
   /** Feedback to the person at the station (a beep, a light, a line on the kiosk). */

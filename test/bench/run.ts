@@ -39,6 +39,9 @@ import { growLog, verifyStoredLog, type GrowResult } from './verify-bench';
 
 const progress = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 
+// As `safekeep serve` runs (server/cli/safekeep.js): no source-mapped stacks in the hot path.
+process.setSourceMapsEnabled(false);
+
 async function bench(options: BenchOptions, started: number): Promise<BenchFigures> {
   const loadBefore = os.loadavg()[0]!;
   let decoders: DecoderFigures = { available: false, reason: 'skipped (--decoder-ms 0)' };

@@ -49,6 +49,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, reducedMotion: 'reduce' });
     await installFeedClock(context);
+    // A step that cannot happen fails in 10 s with what it waited for, not at the test's timeout.
+    context.setDefaultTimeout(10_000);
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     if (process.env.DEBUG_DASHBOARD) page.on('console', (m) => console.log(`[page] ${m.type()} ${m.text()}`));
@@ -86,6 +88,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
 
   it('walks a manager without an authenticator through enrolling one, and gives staff only their pages', async () => {
     const fresh = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    fresh.setDefaultTimeout(10_000);
     try {
       const p = await fresh.newPage();
       const newManager = await createAccount(f.server, 'manager', 'daniel', { enrolled: false });

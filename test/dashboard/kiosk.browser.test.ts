@@ -63,6 +63,8 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
     browser = await launchChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${camera}`]);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
     await context.grantPermissions(['camera']);
+    // A step that cannot happen fails in 10 s with what it waited for, not at the test's timeout.
+    context.setDefaultTimeout(10_000);
     page = await context.newPage();
   }, 120_000);
 
@@ -95,7 +97,9 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
     await checkA11y('kiosk scan');
     // The camera shows the invitation: the page decodes it and asks for the agreement.
     const decoded = page.getByTestId('decoded');
-    await decoded.waitFor({ timeout: 15_000 });
+    await decoded.waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}\ncamera: ${await page.locator('.camera').getAttribute('class').catch(() => 'gone')}\nscreen: ${await page.locator('main').innerText()}`);
+    });
     console.log(`QR code decoded from the fake camera in ${Date.now() - started} ms`);
     expect(await decoded.innerText()).toContain(invitation);
     await page.getByRole('heading', { name: 'Confidentiality agreement' }).waitFor();
@@ -113,7 +117,7 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
     const label = page.getByTestId('badge-label');
     expect(await label.innerText()).toMatch(/VISITOR[\s\S]*Ada[\s\S]*Analytical Engines Ltd[\s\S]*Visiting Margaret Hartley/);
     badgeToken = await label.locator('svg[data-token]').getAttribute('data-token');
-    expect(badgeToken).toMatch(/^[0-9A-Z]{20,}$/);
+    expect(badgeToken).toMatch(/^SKV:[0-9A-Z]{20,}$/);
     await checkA11y('kiosk badge');
     await screenshot(page, 'kiosk-badge');
 
@@ -171,6 +175,7 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
 
     // A manager at the kiosk can read the staff directory: the walk-in form appears.
     const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    desk.setDefaultTimeout(10_000);
     try {
       const p = await desk.newPage();
       const helen = await createAccount(f.server, 'manager', 'helen-at-desk');
@@ -217,6 +222,7 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
     const noCamera = await launchChromium();
     try {
       const ctx = await noCamera.newContext({ viewport: { width: 800, height: 1280 } });
+      ctx.setDefaultTimeout(10_000);
       const p = await ctx.newPage();
       await p.goto(`${f.url}/kiosk`);
       await p.getByLabel('Username').fill(kiosk.username);

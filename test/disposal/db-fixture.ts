@@ -65,7 +65,7 @@ export async function disposalFixture(dialect: TestDialect): Promise<DisposalFix
     if (!report.ok) throw new Error(`${kind}: ${JSON.stringify(report.problems)}`);
   }
   await directory.refreshBadges(f.db.sequelize);
-  const correlator = new Correlator({ office, directory });
+  const correlator = new Correlator({ office, directory, sequelize: f.db.sequelize });
   const ingest = new DeviceIngest({ bus: f.bus, writer: f.writer, directory, logger: silentLogger, correlator });
   const service = new DisposalService({ writer: f.writer, bus: f.bus, sequelize: f.db.sequelize, clock: f.clock, dataDir: f.dataDir, findBin: binsOf(directory) });
   const commands: { deviceId: string; command: string }[] = [];

@@ -41,7 +41,7 @@ describe.each(dialects)('visitors on %s', (dialect) => {
     service().signIn({ visitor: { person, company: 'Babbage Engines' }, hostPersonId: f.host.id, badge: { kind: 'label' }, ...over }, 'u_kiosk');
 
   /** A read at a device, through the correlator, in its own writer job (as device ingest does). */
-  const correlator = () => new Correlator({ office: demoOffice(), directory: new Directory(demoOffice()), visitors: f.visitors.reception });
+  const correlator = () => new Correlator({ office: demoOffice(), directory: new Directory(demoOffice()), sequelize: f.db.sequelize, visitors: f.visitors.reception });
   const readAt = async (event: Unkeyed<DeviceEvent>, actor?: string): Promise<AfterCommit> => {
     const c = correlator();
     const outcome = await f.writer.submit({

@@ -24,13 +24,19 @@ export interface NdaText {
   effective_at?: string;
 }
 
-export interface WalkIn {
+/** A visitor's own details (they are stored encrypted, and erased after the retention period). */
+export interface VisitorPerson {
   name: string;
-  company?: string;
   email?: string;
   phone?: string;
 }
 
+export interface WalkIn {
+  person: VisitorPerson;
+  company?: string;
+}
+
+/** Pre-registered visitors bring their token; walk-ins give their details and whom they visit. */
 export type SignInWho = { token: string } | { visitor: WalkIn; host_person_id: string; purpose?: string };
 
 export interface SignInResult {
@@ -42,7 +48,7 @@ export interface SignInResult {
 }
 
 export interface PreregistrationInput {
-  visitor: { person: WalkIn; company?: string };
+  visitor: WalkIn;
   host_person_id: string;
   expected_at: string;
   company?: string;

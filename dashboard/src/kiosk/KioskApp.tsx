@@ -9,7 +9,7 @@
  * What the server cannot do yet, the kiosk says plainly and sends the visitor to the desk.
  */
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { NetworkError } from '../api/client';
+import { ApiError, NetworkError } from '../api/client';
 import type { PersonJson } from '../api/types';
 import { hostDirectory, NdaRequired, visitorsApi, VisitorRefused, VisitorsUnavailable, type NdaText, type SignInResult, type SignInWho, type WalkIn } from '../api/visitors';
 import { useSession } from '../session';
@@ -42,6 +42,7 @@ function readNumber(name: string, fallback: number, min: number): number {
 function describeProblem(err: unknown): string {
   if (err instanceof VisitorRefused) return err.message;
   if (err instanceof NetworkError) return 'The kiosk cannot reach the server. Please ask at the reception desk.';
+  if (err instanceof ApiError && err.status === 400 && err.fields.length > 0) return `Please check your details: ${err.fields.map((f) => f.message).join('; ')}.`;
   return 'Something went wrong. Please ask at the reception desk.';
 }
 
@@ -87,7 +88,9 @@ export default function KioskApp() {
       return;
     }
     window.scrollTo(0, 0);
-    main.current?.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
+    // A field that must keep the focus (the scanner types into it) wins over the heading.
+    const target = main.current?.querySelector<HTMLElement>('[data-autofocus]') ?? main.current?.querySelector<HTMLElement>('h1');
+    target?.focus({ preventScroll: true });
   }, [step.name]);
 
   const unavailable = service.state === 'unavailable';
@@ -252,7 +255,7 @@ export default function KioskApp() {
   );
 }
 
-function WalkInForm({ hosts, busy, onSubmit }: { hosts: PersonJson[]; busy: boolean; onSubmit: (visitor: WalkIn & { company?: string }, hostId: string, purpose?: string) => void }) {
+function WalkInForm({ hosts, busy, onSubmit }: { hosts: PersonJson[]; busy: boolean; onSubmit: (visitor: WalkIn, hostId: string, purpose?: string) => void }) {
   const ids = { name: useId(), company: useId(), host: useId(), purpose: useId() };
   const [fields, setFields] = useState({ name: '', company: '', host: '', purpose: '' });
   const [tried, setTried] = useState(false);
@@ -261,7 +264,7 @@ function WalkInForm({ hosts, busy, onSubmit }: { hosts: PersonJson[]; busy: bool
     e.preventDefault();
     setTried(true);
     if (missing.name || missing.host) return;
-    onSubmit({ name: fields.name.trim(), ...(fields.company.trim() ? { company: fields.company.trim() } : {}) }, fields.host, fields.purpose.trim() || undefined);
+    onSubmit({ person: { name: fields.name.trim() }, ...(fields.company.trim() ? { company: fields.company.trim() } : {}) }, fields.host, fields.purpose.trim() || undefined);
   };
   const set = (key: keyof typeof fields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [key]: e.target.value }));
   const error = (key: 'name' | 'host', text: string) =>

@@ -81,7 +81,7 @@ export function QrScanner({ onCode, prompt }: { onCode: (text: string) => void; 
       <form className="wedge" onSubmit={submit}>
         <label htmlFor={inputId}>Or scan with the handheld scanner, or type the code</label>
         <div className="wedge-row">
-          <input ref={input} id={inputId} value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" autoCapitalize="off" spellCheck={false} inputMode="text" />
+          <input ref={input} id={inputId} data-autofocus value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" autoCapitalize="off" spellCheck={false} inputMode="text" />
           <button type="submit" className="kiosk-button secondary" disabled={!typed.trim()}>
             OK
           </button>
