@@ -153,6 +153,12 @@ export class OfficeServer {
       const correlator = new Correlator({ office, directory, sequelize: db.sequelize, visitors: visitors.reception });
       // Access decisions read cached facts: any committed change to people, rules or files refreshes them.
       stops.push(bus.on('custody.committed', ({ leaves }) => correlator.access.noteCommitted(leaves.map((l) => l.event.type))));
+      stops.push(
+        bus.on('writer.external_append', () => {
+          correlator.access.noteCommitted(['person.external']);
+          void directory.refreshBadges(db.sequelize);
+        }),
+      );
       const ingest = new DeviceIngest({ bus, writer, directory, logger, correlator });
       ingest.start();
       stops.push(() => ingest.stop());

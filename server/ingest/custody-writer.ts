@@ -97,7 +97,11 @@ export class CustodyWriter {
     );
     const size = last ? Number(last.idx) + 1 : 0;
     if (size === this.nextIndex && this.started) return;
-    if (this.started) this.log.warn({ expected: this.nextIndex, found: size }, 'another process appended to the log');
+    if (this.started) {
+      this.log.warn({ expected: this.nextIndex, found: size }, 'another process appended to the log');
+      // What it wrote (imports, new people and badges) is unknown here: caches must reload.
+      this.options.bus.emit('writer.external_append', { from: this.nextIndex, to: size });
+    }
     this.nextIndex = size;
     this.lastMicros = last ? parseMicros(lastTsServer(Buffer.from(last.leaf)) ?? '') || 0 : 0;
     this.heads.clear();

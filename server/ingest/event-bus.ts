@@ -18,6 +18,8 @@ export interface BusEvents {
   'custody.committed': { leaves: CommittedLeaf[] };
   'writer.halted': { reason: string; since: Date };
   'writer.resumed': { at: Date };
+  /** Another process (a CLI import) appended to the log: in-memory views must reload. */
+  'writer.external_append': { from: number; to: number };
   'alert.raised': { id: string; type: string; severity: string; message: string; logIndex: number };
   /** A lock or lid to move, decided by a rule and committed: devices act on it. */
   'device.command': { deviceId: string; command: 'unlock' | 'lock' };

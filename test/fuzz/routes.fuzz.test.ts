@@ -196,7 +196,13 @@ describe('fuzzing every route with invalid input (issue 3)', () => {
     let denials = 0;
     const t0 = performance.now();
     await driver.pool(planned, async (p) => {
-      const headers = { ...authHeaders(p.id, p.c.auth), ...p.c.headers };
+      const body = p.v.body;
+      const headers: Record<string, string | string[]> = {
+        ...authHeaders(p.id, p.c.auth),
+        ...(body?.contentType !== undefined ? { 'content-type': body.contentType } : {}),
+        ...(body?.contentEncoding !== undefined ? { 'content-encoding': body.contentEncoding } : {}),
+        ...p.c.headers,
+      };
       const request = { method: p.c.method, path: p.c.path, headers, ...(p.v.body ? { body: p.v.body.bytes, chunked: p.v.body.chunked } : {}) };
       let res: WireResponse;
       try {
@@ -228,6 +234,11 @@ describe('fuzzing every route with invalid input (issue 3)', () => {
     return denials;
   }
 
+  async function signedIn(id: Identity): Promise<boolean> {
+    const res = await driver.send({ method: 'GET', path: '/api/v1/auth/session', headers: authHeaders(id, 'none') });
+    return res.status === 200 && (JSON.parse(res.body) as { signed_in: boolean }).signed_in;
+  }
+
   async function healthy(): Promise<boolean> {
     const res = await driver.send({ method: 'GET', path: '/api/health', headers: {} });
     return res.status === 200 && (JSON.parse(res.body) as { status: string }).status === 'ok';
@@ -246,6 +257,10 @@ describe('fuzzing every route with invalid input (issue 3)', () => {
       const denials = await send(phase, route, planned);
       denialsSeen += denials;
       if (!(await healthy())) problems.push(`${phase} ${label(route)}: /api/health not ok after the batch`);
+      // A session ended by the batch (a sign-out that got through) would skew everything after it.
+      for (const id of new Set(planned.map((p) => p.id))) {
+        if (id.token !== undefined && !(await signedIn(id))) problems.push(`${phase} ${label(route)}: the ${id.name} session no longer works after the batch`);
+      }
       const after = await fingerprint(f.server);
       const changed = diffFingerprints(before, after, ['log', 'log_entries']);
       const grew = after.logSize - before.logSize;

@@ -276,7 +276,7 @@ function invalidQueryPairs(s: JsonSchema): fc.Arbitrary<Pairs> {
   if (keys.length) {
     const key = fc.constantFrom(...keys);
     faults.push(
-      fc.tuple(key, fc.constantFrom(...keys)).chain(([k]) => invalidValue(props[k]!).map((v) => [[k, encode(asUrlString(v))]] as Pairs)),
+      fc.oneof(...keys.map((k) => invalidValue(props[k]!).map((v) => [[k, encode(asUrlString(v))]] as Pairs))),
       fc.tuple(key, validValue(props[keys[0]!]!)).map(([k, v]) => [
         [k, encode(asUrlString(v))],
         [k, encode(asUrlString(v))],
@@ -414,7 +414,7 @@ export function requestsFor(route: RouteDef, auth: fc.Arbitrary<AuthFault>): fc.
   const paramSchema = (name: string) => shape.params?.properties?.[name];
   const validParams = fc.record(Object.fromEntries(paramNames.map((n) => [n, validSegment(paramSchema(n))]))) as fc.Arbitrary<Record<string, string>>;
   const badParams: fc.Arbitrary<Record<string, string>> = paramNames.length
-    ? fc.tuple(validParams, fc.constantFrom(...paramNames)).chain(([good, name]) => invalidSegment(paramSchema(name)).map((bad) => ({ ...good, [name]: bad })))
+    ? fc.tuple(validParams, fc.oneof(...paramNames.map((name) => invalidSegment(paramSchema(name)).map((bad) => [name, bad] as const)))).map(([good, [name, bad]]) => ({ ...good, [name]: bad }))
     : validParams;
   const validQuery = validQueryPairs(shape.query);
   const badQuery = shape.query ? fc.tuple(validQuery, invalidQueryPairs(shape.query)).map(([a, b]) => [...a, ...b]) : validQuery;

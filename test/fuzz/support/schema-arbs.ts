@@ -186,7 +186,8 @@ function validString(s: JsonSchema): fc.Arbitrary<string> {
   if (s.format === 'date') return fc.date({ min: new Date('2001-01-01'), max: new Date('2090-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
   if (s.pattern) {
     const re = new RegExp(s.pattern);
-    return fc.stringMatching(re, { size: 'xsmall' }).filter((x) => x.length >= (s.minLength ?? 0) && x.length <= max && x.trim() === x && x.trim().length >= (s.minLength ?? 0));
+    const longest = s.maxLength ?? Infinity;
+    return fc.stringMatching(re, { size: 'xsmall' }).filter((x) => x.length >= (s.minLength ?? 0) && x.length <= longest && x.trim() === x);
   }
   return fc.string({ unit: fc.constantFrom(...ALNUM), minLength: min, maxLength: Math.max(min, Math.min(max, min + 12)) });
 }
@@ -331,12 +332,9 @@ export function invalidObject(s: JsonSchema, depth = 0): fc.Arbitrary<JsonLike> 
   const skeleton = validObject(s, depth) as fc.Arbitrary<Record<string, JsonLike>>;
   const faults: { weight: number; arbitrary: fc.Arbitrary<JsonLike> }[] = [];
   if (keys.length) {
-    faults.push({
-      weight: 8,
-      arbitrary: fc
-        .tuple(skeleton, fc.constantFrom(...keys))
-        .chain(([base, key]) => invalidValue(props[key]!, depth + 1).map((bad) => ({ ...base, [key]: bad }) as JsonLike)),
-    });
+    // Built once per key, not inside a chain: building an arbitrary (stringMatching above all) costs more than drawing from it.
+    const badOne = fc.oneof(...keys.map((key) => invalidValue(props[key]!, depth + 1).map((bad) => [key, bad] as const)));
+    faults.push({ weight: 8, arbitrary: fc.tuple(skeleton, badOne).map(([base, [key, bad]]) => ({ ...base, [key]: bad }) as JsonLike) });
   }
   if (required.length) {
     faults.push({

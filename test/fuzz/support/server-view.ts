@@ -138,9 +138,10 @@ export function bodyViews(body: SentBody | undefined): BodyView[] {
     if (enc === 'br') return [{ kind: 'error' }];
     let inflated: Buffer;
     try {
-      inflated = enc === 'gzip' ? gunzipSync(body.bytes) : inflateSync(body.bytes);
-    } catch {
-      return [{ kind: 'error', status: 400 }];
+      const limits = { maxOutputLength: JSON_LIMIT + 1 };
+      inflated = enc === 'gzip' ? gunzipSync(body.bytes, limits) : inflateSync(body.bytes, limits);
+    } catch (err) {
+      return [{ kind: 'error', status: (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 413 : 400 }];
     }
     if (inflated.length > JSON_LIMIT) return [{ kind: 'error', status: 413 }];
     views.push(parseJsonBytes(inflated));
