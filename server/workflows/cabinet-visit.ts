@@ -67,15 +67,23 @@ export function decideCabinetDoor(input: {
   state: 'open' | 'closed';
   visit: OpenVisit | null;
   now: Date;
+  /** Visitors who must be escorted and are signed in now, when the cabinet stands in a file room. */
+  unescortedVisitorsInFileRoomOffice?: number;
 }): Outcome[] {
   const { cabinet, device, state, visit, now } = input;
   if (state === 'open') {
+    const visitors = input.unescortedVisitorsInFileRoomOffice ?? 0;
+    const visitorAlert: Outcome[] =
+      visitors > 0
+        ? [{ kind: 'alert', type: 'file_room.visitor_on_site', severity: 'warning', message: `A file-room cabinet (${cabinet.id}) was opened while ${visitors} visitor(s) needing an escort are on site`, device }]
+        : [];
     if (visit && now.getTime() - visit.lastActivityAt.getTime() <= VISIT_IDLE_MS) {
-      return [{ kind: 'fact', leaf: { type: 'cabinet.opened', device, location: cabinet.id, actor: visit.actor } }];
+      return [{ kind: 'fact', leaf: { type: 'cabinet.opened', device, location: cabinet.id, actor: visit.actor } }, ...visitorAlert];
     }
     return [
       { kind: 'fact', leaf: { type: 'cabinet.forced_open', device, location: cabinet.id } },
       { kind: 'alert', type: 'cabinet.forced', severity: 'critical', message: `Cabinet ${cabinet.id} was opened without an authorized badge`, device },
+      ...visitorAlert,
     ];
   }
   const outcomes: Outcome[] = [{ kind: 'fact', leaf: { type: 'cabinet.closed', device, location: cabinet.id, ...(visit ? { actor: visit.actor } : {}) } }];

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import type { Sequelize, Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { OpenVisits } from './open-visits';
 import { AccessCache } from './access-cache';
 import type { OfficeConfig } from '../config/office-schema';
@@ -55,9 +55,11 @@ export class Correlator {
   /** Open visits and the facts behind access decisions live in memory: reads cost no queries. */
   readonly visits: OpenVisits;
   readonly access: AccessCache;
+  private readonly fileRooms: Set<string>;
 
   constructor(private readonly deps: { office: OfficeConfig; directory: Directory; sequelize: Sequelize; visitors?: ReceptionHook }) {
     this.visits = new OpenVisits(deps.sequelize);
+    this.fileRooms = new Set(deps.office.sites.flatMap((site) => site.rooms.filter((r) => r.kind === 'file_room').map((r) => r.id)));
     this.access = new AccessCache(deps.sequelize);
     for (const cabinet of deps.office.cabinets) {
       for (const d of [cabinet.reader, cabinet.scanner, cabinet.door]) if (d) this.places.set(d, { kind: 'cabinet', cabinet });
@@ -134,7 +136,9 @@ export class Correlator {
     if (event.kind === 'door') {
       if (event.state === 'open') this.doorOpenSince.set(cabinet.id, now);
       else this.doorOpenSince.delete(cabinet.id);
-      return decideCabinetDoor({ cabinet: place, device: event.deviceId, state: event.state, visit, now });
+      const inFileRoom = event.state === 'open' && this.fileRooms.has(cabinet.room);
+      const visitors = inFileRoom ? await unescortedVisitorsOnSite(ctx) : 0;
+      return decideCabinetDoor({ cabinet: place, device: event.deviceId, state: event.state, visit, now, unescortedVisitorsInFileRoomOffice: visitors });
     }
     if (event.kind === 'barcode') {
       const walls = visit ? await access$.wallsOf(visit.personId) : [];
@@ -225,4 +229,14 @@ export class Correlator {
       }
     }
   }
+}
+
+/** Signed-in visitors who must be escorted: one count, only when a file-room cabinet opens. */
+async function unescortedVisitorsOnSite(ctx: WriteContext): Promise<number> {
+  const [row] = await FileRecord.sequelize!.query<{ n: number }>("SELECT COUNT(*) AS n FROM visits WHERE status = 'on_site' AND escort_required = :yes", {
+    type: QueryTypes.SELECT,
+    replacements: { yes: true },
+    transaction: ctx.transaction,
+  });
+  return Number(row?.n ?? 0);
 }

@@ -87,6 +87,13 @@ describe('cabinet visit episode', () => {
     expect(kinds(decideCabinetDoor({ cabinet, device: 'd', state: 'open', visit, now: stale }))).toContain('alert:cabinet.forced');
   });
 
+  it('a file-room cabinet opening while visitors needing an escort are on site raises an alert', () => {
+    const open = (visitors: number, v: OpenVisit | null) => kinds(decideCabinetDoor({ cabinet, device: 'd', state: 'open', visit: v, now: MONDAY_10AM, unescortedVisitorsInFileRoomOffice: visitors }));
+    expect(open(0, visit)).toEqual(['fact:cabinet.opened']);
+    expect(open(2, visit)).toEqual(['fact:cabinet.opened', 'alert:file_room.visitor_on_site']);
+    expect(open(1, null)).toEqual(['fact:cabinet.forced_open', 'alert:cabinet.forced', 'alert:file_room.visitor_on_site']);
+  });
+
   it('the door closing ends the visit and locks', () => {
     expect(kinds(decideCabinetDoor({ cabinet, device: 'd', state: 'closed', visit, now: MONDAY_10AM }))).toEqual(['fact:cabinet.closed', 'visit.end', 'command:lock']);
   });

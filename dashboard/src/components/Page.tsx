@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 
 /**
  * A page: sets the document title and, after in-app navigation, moves focus to the heading so a
@@ -11,7 +11,7 @@ export function Page({ title, heading, actions, children }: { title: string; hea
   useEffect(() => {
     document.title = `${title} · Safekeep`;
   }, [title]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     // Not on the first load: the browser's own focus handling is right then.
     if (firstPage) firstPage = false;
     else h1.current?.focus({ preventScroll: true });

@@ -8,7 +8,7 @@
  *
  * What the server cannot do yet, the kiosk says plainly and sends the visitor to the desk.
  */
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, NetworkError } from '../api/client';
 import type { PersonJson } from '../api/types';
 import { hostDirectory, NdaRequired, visitorsApi, VisitorRefused, VisitorsUnavailable, type NdaText, type SignInResult, type SignInWho, type WalkIn } from '../api/visitors';
@@ -81,8 +81,9 @@ export default function KioskApp() {
   const secondsLeft = useIdle(idleSeconds, step.name !== 'welcome', reset);
   const warnAt = Math.min(WARN_SECONDS, Math.floor(idleSeconds / 3));
 
-  // Each new screen is announced and starts at the top.
-  useEffect(() => {
+  // Each new screen is announced and starts at the top. Before paint: focus must not move while
+  // someone (or a scanner) is already typing into the new screen.
+  useLayoutEffect(() => {
     if (firstStep.current) {
       firstStep.current = false;
       return;

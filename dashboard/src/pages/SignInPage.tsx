@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import { authApi, signInProblem } from '../api/auth';
 import type { LoginAnswer, TotpEnrolment } from '../api/types';
 import { qrSvgPath } from '../lib/qr';
@@ -21,7 +21,7 @@ export function SignInPage({ variant = 'dashboard', setupToken }: { variant?: 'd
   useEffect(() => {
     document.title = `${setupToken ? 'Set up Safekeep' : 'Sign in'} · Safekeep`;
   }, [setupToken]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     heading.current?.focus();
   }, [step.name]);
 
