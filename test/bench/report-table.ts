@@ -57,6 +57,7 @@ export function toTable(f: BenchFigures): string {
     `steady: ${n(steady.published)} reads at ${n(steady.achievedRate)} /s (target ${steady.targetRate}, bursts <= ${steady.maxBurst}); lost ${steady.lost}, duplicated ${steady.duplicated}, reordered ${steady.reordered}; never acked ${steady.notAcked}, acked without a leaf ${steady.ackedWithoutLeaf}`,
     `  publish -> socket: ${lat(steady.latencyMs)}`,
     `  publish -> ack:    ${lat(steady.ackLatencyMs)}`,
+    `  badge -> unlock:   ${lat(steady.unlockLatencyMs)}   (target p99 <= 100 ms)`,
     `  worst latency per second of the phase (ms): ${steady.maxMsPerSecond.join(' ')}`,
     ...phase(f.phases.steady, steady.published),
     'diagnostics:',

@@ -139,6 +139,8 @@ describe('fuzzing every route with invalid input (issue 3)', () => {
   const totals = new Tally();
   const notes: string[] = [];
   let skippedValid = 0;
+  /** The largest refusal answered, against the request that caused it: error messages echo the fields at fault. */
+  let largest = { bytes: 0, sent: 0, route: '', focus: '' };
   let denialsSeen = 0;
   let fuzzMs = 0;
   const memory: { phase: string; rssMb: number; heapMb: number }[] = [];
@@ -213,6 +215,8 @@ describe('fuzzing every route with invalid input (issue 3)', () => {
         return;
       }
       for (const t of [totals, tally(perRoute, label(route)), tally(perPhase, phase), tally(perFocus, p.c.focus)]) t.add(res.status);
+      const answerBytes = Buffer.byteLength(res.body);
+      if (answerBytes > largest.bytes) largest = { bytes: answerBytes, sent: p.v.body?.bytes.length ?? 0, route: label(route), focus: p.c.focus };
       if (keepsSession(p.id, p.c.auth) && res.status === 403 && DENIAL_MESSAGES.has(errorOf(res) ?? '')) denials++;
       const problems = problemsOf(res, p);
       if (problems.length) {
@@ -281,7 +285,7 @@ describe('fuzzing every route with invalid input (issue 3)', () => {
 
   beforeAll(async () => {
     f = await startTestServer({ checkpointIntervalMs: 3_600_000 });
-    driver = new HttpDriver(f.url, CONNECTIONS, 20_000, 1024 * 1024);
+    driver = new HttpDriver(f.url, CONNECTIONS, 20_000, 8 * 1024 * 1024);
     mark('start');
     console.log(`[fuzz] seed ${SEED} (FUZZ_SEED to reproduce), target ${TOTAL} requests, ${CONNECTIONS} connections, ${ROUTES.length} routes`);
   }, 120_000);
@@ -306,6 +310,7 @@ describe('fuzzing every route with invalid input (issue 3)', () => {
     lines.push(`TOTAL ${totals.requests} requests  ${totals.histogram()}`);
     lines.push(`generated but valid (not sent): ${skippedValid}; logged refusals (user.access_denied) counted: ${denialsSeen}`);
     lines.push(`fuzzing time ${(fuzzMs / 1000).toFixed(1)} s (${Math.round(totals.requests / (fuzzMs / 1000))} requests/s while sending); whole suite ${seconds.toFixed(1)} s`);
+    lines.push(`largest refusal: ${largest.bytes} bytes answered to a ${largest.sent}-byte body (${largest.route}, ${largest.focus})`);
     lines.push(`memory (rss/heap MB): ${memory.map((m) => `${m.phase} ${m.rssMb}/${m.heapMb}`).join(', ')}`);
     for (const n of notes) lines.push(n);
     lines.push(`failures: ${failures.length}`);

@@ -6,7 +6,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { distribution } from '../stats';
 import type { FloodResult, LoadConfig, LoadResult, SteadyResult, WorkerMessage } from './protocol';
-import { ackTopic, isBenchDevice, ReadSource } from './reads';
+import { ackTopic, boardTopic, isBenchDevice, ReadSource } from './reads';
 import { Tracker } from './tracker';
 
 /**
@@ -42,12 +42,18 @@ async function connectBoard(config: LoadConfig, tracker: Tracker, board: number)
   });
   // Safekeep firmware sets TCP_NODELAY: QoS 1 round trips are latency-bound (performance.md).
   (client.stream as unknown as NetSocket).setNoDelay?.(true);
-  client.on('message', (_topic, payload) => {
+  client.on('message', (topic, payload) => {
     const at = now();
+    if (topic.endsWith('/command')) {
+      // The unlock answering this board's oldest badge still waiting: badge -> lock command latency.
+      const message = JSON.parse(payload.toString()) as { cmd?: string };
+      if (message.cmd === 'unlock') tracker.unlocked(board, at);
+      return;
+    }
     const { boot, seq } = JSON.parse(payload.toString()) as { boot: string; seq: number };
     tracker.ack(tracker.reads.readOfAck(boot, seq), at);
   });
-  await client.subscribeAsync(ackTopic(board), { qos: 1 });
+  await client.subscribeAsync([ackTopic(board), `${boardTopic(board)}/command`], { qos: 1 });
   return client;
 }
 
@@ -75,6 +81,7 @@ function publisher(clients: MqttClient[], tracker: Tracker): (g: number) => void
   return (g) => {
     const { topic, payload } = tracker.reads.message(g);
     tracker.sent[g] = now();
+    if (tracker.reads.isBadge(g)) tracker.badgeSent(tracker.reads.boardOf(g), g);
     clients[tracker.reads.boardOf(g)]!.publish(topic, payload, { qos: 1 }, (err) => {
       if (err) progress(`publish ${g} failed: ${err.message}`);
     });
@@ -166,6 +173,7 @@ async function steady(config: LoadConfig, tracker: Tracker, publish: (g: number)
     achievedRate: total / publishSeconds,
     latencyMs: distribution(tracker.latencies(from, from + total, tracker.received)),
     ackLatencyMs: distribution(tracker.latencies(from, from + total, tracker.acked)),
+    unlockLatencyMs: distribution(tracker.unlockLatencies.splice(0)),
     maxBurst,
     maxMsPerSecond: tracker.maxPerSecond(from, from + total, started),
   };

@@ -62,6 +62,8 @@ export interface SteadyResult extends Delivery {
   latencyMs: Distribution;
   /** Publish to application-level ack, ms: shown next to the socket figure for comparison. */
   ackLatencyMs: Distribution;
+  /** Badge read published -> unlock command received by the board (issue 5: p99 at most 100 ms). */
+  unlockLatencyMs: Distribution;
   /** Largest number of reads published in one timer tick. */
   maxBurst: number;
   /** Worst latency (ms) of the reads published in each second of the phase. */

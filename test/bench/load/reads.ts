@@ -66,6 +66,11 @@ export class ReadSource {
     return g % this.boards;
   }
 
+  /** Whether read g is the badge that starts a visit (see actFor). */
+  isBadge(g: number): boolean {
+    return Math.floor(g / this.boards) % 5 === 0;
+  }
+
   message(g: number): { topic: string; payload: string } {
     const board = g % this.boards;
     const seq = Math.floor(g / this.boards);

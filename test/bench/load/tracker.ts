@@ -24,6 +24,21 @@ export class Tracker {
   reordered = 0;
   private readonly lastOfBoard: Int32Array;
   onAck: () => void = () => undefined;
+  /** Badge reads per board still waiting for their unlock command, oldest first. */
+  private readonly awaitingUnlock = new Map<number, number[]>();
+  /** Badge read published -> unlock command received at the board, ms. */
+  readonly unlockLatencies: number[] = [];
+
+  badgeSent(board: number, g: number): void {
+    const queue = this.awaitingUnlock.get(board) ?? [];
+    queue.push(g);
+    this.awaitingUnlock.set(board, queue);
+  }
+
+  unlocked(board: number, at: number): void {
+    const g = this.awaitingUnlock.get(board)?.shift();
+    if (g !== undefined) this.unlockLatencies.push(at - this.sent[g]!);
+  }
 
   constructor(
     readonly reads: ReadSource,

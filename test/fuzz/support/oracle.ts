@@ -42,6 +42,8 @@ export function judge(routes: readonly RouteDef[], c: RequestCase, id: Identity)
   const maybeUnreadable = views.some((v) => v.kind === 'error');
   const certain = (status: number) => (maybeUnreadable ? {} : { expected: status });
   const m = matchRoute(routes, c.method, c.path);
+  // Outside /api the dashboard answers (index.html for any GET): not the API's business.
+  if (!m && !/^\/api(?:[/?]|$)/i.test(c.path)) return { ...base, mustFail: false, reason: 'not an API path' };
   if (!m) return { ...base, mustFail: true, ...certain(404), reason: 'no route' };
   const route = m.route;
   const withRoute = { ...base, matched: route };

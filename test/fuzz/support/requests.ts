@@ -449,7 +449,8 @@ export function requestsFor(route: RouteDef, auth: fc.Arbitrary<AuthFault>): fc.
       else if (fault === 'double-slash') path = path.replace('/api/', '/api//');
       else if (fault === 'trailing-slash') path += '/';
       else if (fault === 'upper-case') path = path.toUpperCase();
-      else if (fault === 'encoded-literal') path = path.replace('/api/', '/%61pi/');
+      // Under /api, so the answer is the API's (the dashboard answers everything else).
+      else if (fault === 'encoded-literal') path = path.replace('/api/v1/', '/api/%761/');
       else if (fault === 'dot-segment') path = path.replace('/api/', '/api/./');
       else if (fault === 'other-method') method = otherMethod.toUpperCase();
     }

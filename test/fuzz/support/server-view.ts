@@ -130,32 +130,29 @@ export function bodyViews(body: SentBody | undefined): BodyView[] {
   }
   const charset = charsetOf(ct);
   if (charset !== undefined && !charset.startsWith('utf-')) return [{ kind: 'error', status: 415 }];
-  const views: BodyView[] = [];
+  // An odd charset (utf-7, utf-16, utf-9…) may be refused (415) before or after the body is read: no exact status then.
+  const exotic = charset !== undefined && charset !== 'utf-8';
+  const error = (status: number): BodyView[] => [exotic ? { kind: 'error' } : { kind: 'error', status }];
+  let bytes = body.bytes;
   if (body.contentEncoding !== undefined && body.contentEncoding.toLowerCase() !== 'identity') {
     const enc = body.contentEncoding.toLowerCase();
-    if (enc !== 'gzip' && enc !== 'deflate' && enc !== 'br') return [{ kind: 'error', status: 415 }];
+    if (enc !== 'gzip' && enc !== 'deflate' && enc !== 'br') return error(415);
     // Only junk is ever sent as br.
     if (enc === 'br') return [{ kind: 'error' }];
-    let inflated: Buffer;
     try {
       const limits = { maxOutputLength: JSON_LIMIT + 1 };
-      inflated = enc === 'gzip' ? gunzipSync(body.bytes, limits) : inflateSync(body.bytes, limits);
+      bytes = enc === 'gzip' ? gunzipSync(body.bytes, limits) : inflateSync(body.bytes, limits);
     } catch (err) {
-      return [{ kind: 'error', status: (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 413 : 400 }];
+      return error((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 413 : 400);
     }
-    if (inflated.length > JSON_LIMIT) return [{ kind: 'error', status: 413 }];
-    views.push(parseJsonBytes(inflated));
-    return views;
   }
-  if (body.bytes.length > JSON_LIMIT) return [{ kind: 'error', status: 413 }];
+  if (bytes.length > JSON_LIMIT) return error(413);
   if (canonical || charset === 'utf-8' || charset === undefined) {
-    views.push(parseJsonBytes(body.bytes));
     // A header like "application/json;;" or "APPLICATION/JSON; charset" is an edge worth sending, not one to predict.
-    if (!canonical) views.push({ kind: 'value', value: undefined });
-    return views;
+    return canonical ? [parseJsonBytes(bytes)] : [parseJsonBytes(bytes), { kind: 'value', value: undefined }];
   }
   // utf-7, utf-16, utf-32, utf-9…: decoded with iconv-lite or refused; either way, not predicted.
-  return [{ kind: 'error' }, parseJsonBytes(body.bytes), { kind: 'value', value: undefined }];
+  return [{ kind: 'error' }, parseJsonBytes(bytes), { kind: 'value', value: undefined }];
 }
 
 export type SchemaVerdict = 'valid' | 'invalid' | 'throws';
