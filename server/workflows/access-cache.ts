@@ -2,7 +2,7 @@ import { QueryTypes, type Sequelize } from 'sequelize';
 import type { AccessPerson, AccessRule, ScreenedMatter } from './cabinet-access';
 
 /** Log entry types after which the cached access facts may be out of date. */
-const INVALIDATING = /^(person|badge|access_group|access_rule|wall|policy|record\.(imported|created)|disposal|retention|office)\./;
+const INVALIDATING = /^(person|badge|access_group|access_rule|wall|policy|record\.(imported|created)|disposal|retention|office|visitor)\./;
 
 /** Everything a badge decision reads, for the whole office. */
 interface AccessFacts {
@@ -11,6 +11,8 @@ interface AccessFacts {
   walls: Map<string, ScreenedMatter[]>;
   policies: { version: number; effectiveAt: Date }[];
   contents: Map<string, { client: string; matter: string }[]>;
+  /** Signed-in visitors who must be escorted. */
+  unescortedVisitors: number;
 }
 
 /**
@@ -56,6 +58,10 @@ export class AccessCache {
     return (await this.load()).contents.get(cabinetId) ?? [];
   }
 
+  async unescortedVisitors(): Promise<number> {
+    return (await this.load()).unescortedVisitors;
+  }
+
   private async load(): Promise<AccessFacts> {
     if (this.facts) return this.facts;
     this.loading ??= this.read().finally(() => (this.loading = null));
@@ -78,6 +84,10 @@ export class AccessCache {
     const contents = await q<{ home_cabinet_id: string; client: string; matter: string }>(
       `SELECT DISTINCT home_cabinet_id, client, matter FROM records WHERE home_cabinet_id IS NOT NULL AND status NOT IN ('deposited', 'destroyed', 'returned')`,
     );
+    const [visitors] = await this.sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM visits WHERE status = 'on_site' AND escort_required = :yes", {
+      type: QueryTypes.SELECT,
+      replacements: { yes: true },
+    });
     const group = <T, V>(rows: T[], key: (r: T) => string, value: (r: T) => V) => {
       const map = new Map<string, V[]>();
       for (const r of rows) map.set(key(r), [...(map.get(key(r)) ?? []), value(r)]);
@@ -102,6 +112,7 @@ export class AccessCache {
       walls: group(walls, (w) => w.person_id, (w) => ({ client: w.client, matter: w.matter })),
       policies: policies.map((p) => ({ version: Number(p.version), effectiveAt: new Date(p.effective_at) })),
       contents: group(contents, (c) => c.home_cabinet_id, (c) => ({ client: c.client, matter: c.matter })),
+      unescortedVisitors: Number(visitors?.n ?? 0),
     };
   }
 }

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import { OpenVisits } from './open-visits';
 import { AccessCache } from './access-cache';
 import type { OfficeConfig } from '../config/office-schema';
@@ -137,7 +137,7 @@ export class Correlator {
       if (event.state === 'open') this.doorOpenSince.set(cabinet.id, now);
       else this.doorOpenSince.delete(cabinet.id);
       const inFileRoom = event.state === 'open' && this.fileRooms.has(cabinet.room);
-      const visitors = inFileRoom ? await unescortedVisitorsOnSite(ctx) : 0;
+      const visitors = inFileRoom ? await access$.unescortedVisitors() : 0;
       return decideCabinetDoor({ cabinet: place, device: event.deviceId, state: event.state, visit, now, unescortedVisitorsInFileRoomOffice: visitors });
     }
     if (event.kind === 'barcode') {
@@ -229,14 +229,4 @@ export class Correlator {
       }
     }
   }
-}
-
-/** Signed-in visitors who must be escorted: one count, only when a file-room cabinet opens. */
-async function unescortedVisitorsOnSite(ctx: WriteContext): Promise<number> {
-  const [row] = await FileRecord.sequelize!.query<{ n: number }>("SELECT COUNT(*) AS n FROM visits WHERE status = 'on_site' AND escort_required = :yes", {
-    type: QueryTypes.SELECT,
-    replacements: { yes: true },
-    transaction: ctx.transaction,
-  });
-  return Number(row?.n ?? 0);
 }

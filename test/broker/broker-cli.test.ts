@@ -69,7 +69,7 @@ describe('safekeep broker mosquitto-config', () => {
       `acl_file ${path.join(mosquittoDir, 'acl')}`,
       'set_tcp_nodelay true',
     ]);
-  });
+  }, 60_000);
 
   it('refuses to write board configs that would lock out boards already flashed, until a password is forgotten', async () => {
     const elsewhere = await runCli(['firmware-config', 'generate', '--out', path.join(dir, 'fresh'), '--broker', '192.168.10.2'], env);
@@ -85,6 +85,9 @@ describe('safekeep broker mosquitto-config', () => {
     expect(forgot.code, forgot.stderr).toBe(0);
     const later = await runCli(['broker', 'mosquitto-config', '--out', mosquittoDir, '--port', 'x'], env);
     expect(later.code).toBe(2);
+    const injected = await runCli(['broker', 'mosquitto-config', '--out', mosquittoDir, '--bind', '0.0.0.0\nallow_anonymous true'], env);
+    expect(injected.code).toBe(2);
+    expect(injected.stderr).toMatch(/--bind must be an IP address or host name/);
     const without = await runCli(['broker', 'mosquitto-config', '--out', mosquittoDir], env);
     expect(without.code).toBe(0);
     expect(without.stderr).toMatch(/board cab-2 has no MQTT password yet and was left out/);
@@ -95,7 +98,7 @@ describe('safekeep broker mosquitto-config', () => {
     expect(again.code, again.stderr).toBe(0);
     const cab2 = parseCredentials(readFileSync(path.join(boardsDir, 'credentials.csv'), 'utf8')).find((c) => c.board === 'cab-2')!;
     expect(verifyPasswordSync(cab2.password, MqttCredentialStore.open(env.SAFEKEEP_DATA_DIR!).board('cab-2')!.scrypt)).toBe(true);
-  });
+  }, 120_000);
 });
 
 describe('the embedded broker beyond loopback', () => {

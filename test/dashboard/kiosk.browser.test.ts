@@ -66,6 +66,16 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
     // A step that cannot happen fails in 10 s with what it waited for, not at the test's timeout.
     context.setDefaultTimeout(10_000);
     page = await context.newPage();
+    if (process.env.DEBUG_DASHBOARD) {
+      await context.addInitScript(() => {
+        const t0 = performance.now();
+        const log = (what: string) => console.log(`[t${Math.round(performance.now() - t0)}] ${what}`);
+        document.addEventListener('focusin', (e) => log(`focus ${(e.target as HTMLElement).tagName} ${(e.target as HTMLElement).id || (e.target as HTMLElement).textContent?.slice(0, 30)}`), true);
+        document.addEventListener('input', (e) => log(`input ${(e.target as HTMLInputElement).id} "${(e.target as HTMLInputElement).value}"`), true);
+        new MutationObserver((ms) => { for (const m of ms) for (const n of m.addedNodes) if (n instanceof HTMLElement && n.querySelector?.('h1')) log(`added ${n.querySelector('h1')!.textContent}`); }).observe(document, { childList: true, subtree: true });
+      });
+      page.on('console', (m) => console.log(m.text()));
+    }
   }, 120_000);
 
   afterAll(async () => {

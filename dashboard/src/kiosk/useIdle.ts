@@ -20,9 +20,11 @@ export function useIdle(seconds: number, active: boolean, onIdle: () => void): n
     }
     lastActivity.current = Date.now();
     setLeft(seconds);
+    // Only a ref here, never state: a re-render from inside a key or input event (this listener
+    // runs before React's own) would reset a controlled field to its old value and lose the
+    // character just typed. The timer below turns the ref into state.
     const touch = () => {
       lastActivity.current = Date.now();
-      setLeft(seconds);
     };
     for (const e of ACTIVITY) window.addEventListener(e, touch, { passive: true, capture: true });
     const timer = setInterval(() => {

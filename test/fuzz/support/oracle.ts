@@ -45,10 +45,10 @@ export function judge(routes: readonly RouteDef[], c: RequestCase, id: Identity)
   // Outside /api the dashboard answers (index.html for any GET): not the API's business.
   if (!m && !/^\/api(?:[/?]|$)/i.test(c.path)) return { ...base, mustFail: false, reason: 'not an API path' };
   if (!m) return { ...base, mustFail: true, ...certain(404), reason: 'no route' };
+  if ('decodeError' in m) return { ...base, mustFail: true, ...certain(400), reason: 'param not decodable' };
   const route = m.route;
   const withRoute = { ...base, matched: route };
-  const params = decodeParams(m.rawParams);
-  if (!params) return { ...withRoute, mustFail: true, ...certain(400), reason: 'param not decodable' };
+  const params = decodeParams(m.rawParams)!;
 
   const session = keepsSession(id, c.auth);
   const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(c.method);

@@ -39,13 +39,16 @@ export interface MatchedRoute {
 
 const segmentsOf = (path: string) => path.split('/');
 
-/** The first route of the table that express would run for this method and path, as express matches them. */
-export function matchRoute(routes: readonly RouteDef[], method: string, rawPathWithQuery: string): MatchedRoute | null {
+/**
+ * The route express runs for this method and path, as express finds it: layers in table order,
+ * each matched on the path first. A layer whose path matches decodes its params before its method
+ * is looked at, so a bad escape is a 400 even from a route of another method.
+ */
+export function matchRoute(routes: readonly RouteDef[], method: string, rawPathWithQuery: string): MatchedRoute | { decodeError: true } | null {
   let pathname = rawPathWithQuery.split('?')[0]!;
   if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1);
   const got = segmentsOf(pathname);
   for (const route of routes) {
-    if (route.method !== method.toLowerCase()) continue;
     const want = segmentsOf(route.path);
     if (want.length !== got.length) continue;
     const rawParams: Record<string, string> = {};
@@ -58,7 +61,9 @@ export function matchRoute(routes: readonly RouteDef[], method: string, rawPathW
         else rawParams[w.slice(1)] = g;
       } else if (w.toLowerCase() !== g.toLowerCase()) ok = false;
     }
-    if (ok) return { route, rawParams };
+    if (!ok) continue;
+    if (decodeParams(rawParams) === null) return { decodeError: true };
+    if (route.method === method.toLowerCase()) return { route, rawParams };
   }
   return null;
 }
