@@ -20,10 +20,10 @@ export const NAV: readonly NavItem[] = [
   { path: '/cabinets', label: 'Cabinets', roles: MANAGERS, state: 'coming' },
   { path: '/alerts', label: 'Alerts', roles: MANAGERS, state: 'ready' },
   { path: '/visitors', label: 'Visitors', roles: ['reception', 'staff', ...MANAGERS], state: 'ready' },
-  { path: '/shredding', label: 'Shredding', roles: MANAGERS, state: 'coming' },
+  { path: '/shredding', label: 'Shredding', roles: STAFF, state: 'ready' },
   { path: '/reports', label: 'Reports', roles: MANAGERS, state: 'ready' },
   { path: '/system', label: 'Health and devices', roles: MANAGERS, state: 'ready' },
-  { path: '/admin', label: 'Administration', roles: ['admin', 'manager'], state: 'coming' },
+  { path: '/admin', label: 'Administration', roles: MANAGERS, state: 'ready' },
 ];
 
 /** The nav item a path belongs to: /files/SK-1 → Files. */

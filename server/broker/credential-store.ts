@@ -109,7 +109,7 @@ export class MqttCredentialStore {
   static open(dataDir: string, options: { now?: () => Date } = {}): MqttCredentialStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const store = new MqttCredentialStore(path.join(dataDir, CREDENTIAL_STORE_FILE), options.now ?? (() => new Date()));
-    if (store.stamp === '') store.write();
+    if (store.stamp === '') store.create();
     return store;
   }
 
@@ -199,6 +199,17 @@ export class MqttCredentialStore {
     if ((statSync(this.file).mode & 0o077) !== 0) chmodSync(this.file, 0o600);
     this.stamp = stamp;
     return data;
+  }
+
+  /** First use: exclusive, so two processes starting on a new data directory agree on one server password. */
+  private create(): void {
+    try {
+      writeFileSync(this.file, JSON.stringify(this.data, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+      this.stamp = this.stampOnDisk();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      this.data = this.read() ?? this.data;
+    }
   }
 
   private write(): void {

@@ -315,3 +315,16 @@ export class LogChecker {
     this.#heads.set(record, { seq: wantSeq, hash: hexOf(leafHash) });
   }
 }
+
+/** The outcome of checking a whole log, or up to its first problem. */
+export interface CheckOutcome {
+  size: number;
+  checkpointsVerified: number;
+  problem?: { index?: number; message: string; range?: [number, number] };
+}
+
+/** Main thread to verify-worker.ts. */
+export type HostMessage = { type: 'page'; page: PackedPage } | { type: 'end' };
+
+/** verify-worker.ts to the main thread. */
+export type CheckerMessage = { type: 'checked' } | ({ type: 'done' } & CheckOutcome) | { type: 'error'; message: string; stack?: string };

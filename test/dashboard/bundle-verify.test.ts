@@ -137,8 +137,9 @@ describe('on a bundle exported by a running office', () => {
   });
 
   it('verifies the API download exactly as the offline verifier does', async () => {
-    const text = await (await fetch(`${f.url}/api/v1/records/SK-900001/bundle`)).text();
-    const { verifier_key } = (await (await fetch(`${f.url}/api/v1/log/checkpoint`)).json()) as { verifier_key: string };
+    const manager = await f.as('manager');
+    const text = await (await manager.fetch('/api/v1/records/SK-900001/bundle')).text();
+    const { verifier_key } = (await (await manager.fetch('/api/v1/log/checkpoint')).json()) as { verifier_key: string };
     const server = verifyBundle(text, { trustedKey: f.server.services.key.verifierKey });
     const browser = await verifyBundleText(text, { trustedKey: verifier_key });
     expect(server.ok).toBe(true);

@@ -114,7 +114,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
       await p.getByRole('button', { name: 'Sign in' }).click();
       await p.getByTestId('who').waitFor();
       const nav = p.getByRole('navigation', { name: 'Main' });
-      expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Live activity', 'Files', 'Visitors']);
+      expect(await nav.getByRole('link').allInnerTexts()).toEqual(['Live activity', 'Files', 'Visitors', 'Shredding']);
       await p.goto(`${proxy.url}/alerts`);
       await p.getByText('Your role does not include this page.').waitFor();
     } finally {
@@ -144,13 +144,15 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
   });
 
   it('finds a file, shows its custody timeline verified in the browser, and downloads a bundle that verifies offline', async () => {
-    // Margaret opens cabinet D and takes the file out.
+    // Margaret opens cabinet D and takes the file out, while the feed watches.
+    await page.goto(`${proxy.url}/`);
+    await page.locator('.topbar [data-connection="live"]').waitFor();
     await board.read({ kind: 'badge', uid: MANAGER_BADGE, format: 'hex' });
     await board.read({ kind: 'door', state: 'open' });
     await board.read({ kind: 'barcode', data: CAB4_FILE });
     await board.read({ kind: 'door', state: 'closed' });
-
-    await page.goto(`${proxy.url}/`);
+    await expect.poll(() => page.locator('[data-testid="feed"]').innerText()).toMatch(/checked out by person [0-9a-f]{6} at cab-4/);
+    await screenshot(page, 'live-activity-feed', { fullPage: false });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Files' }).click();
     await page.getByLabel('Barcode, client or matter').fill(CAB4_FILE);
     await page.getByLabel('Barcode, client or matter').press('Enter');
@@ -165,8 +167,11 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     expect(await mark.innerText()).toContain('Verified in this browser');
     const items = page.locator('[data-testid="timeline"] > li');
     const typesShown = () => items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-type')));
-    // Looking is logged too: this page's own view of the history is an entry of it.
+    await expect.poll(typesShown).toEqual(['record.imported', 'record.checked_out']);
+    // Looking is logged too: this page's own view of the history is an entry of it, shown on request.
+    await page.getByLabel(/Show who viewed or exported this file/).check();
     await expect.poll(typesShown).toEqual(expect.arrayContaining(['record.imported', 'record.checked_out', 'report.viewed']));
+    expect(await items.filter({ hasText: 'viewed by' }).first().innerText()).toMatch(/Custody history of file SK-000043 viewed by (user|person) [0-9a-f]{6}/);
     const marks = await items.evaluateAll((lis) => lis.map((li) => [li.getAttribute('data-type'), li.getAttribute('data-mark')]));
     // Everything in the bundle's checkpoint is verified; only entries made after it wait for the next one.
     for (const [type, mark] of marks) expect(['verified', 'later'], `${type} is ${mark}`).toContain(mark);
@@ -298,6 +303,8 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     ['visitors', '/visitors', (p) => p.getByRole('heading', { name: /On site now/ }).waitFor()],
     ['roll-call', '/visitors/roll-call', (p) => p.getByTestId('roll-call').waitFor()],
     ['reports', '/reports', (p) => p.locator('[data-report]').first().waitFor()],
+    ['shredding', '/shredding', (p) => p.getByRole('heading', { name: /Pickups and certificates/ }).waitFor()],
+    ['administration', '/admin', (p) => p.getByRole('table', { name: 'People' }).or(p.getByRole('region', { name: 'People' })).first().waitFor()],
     ['kiosk', '/kiosk', (p) => p.getByRole('button', { name: /I have a QR code/ }).waitFor()],
   ];
 
@@ -315,7 +322,6 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
         await ready(page);
         await page.locator('.spinner').first().waitFor({ state: 'detached' });
         for (const v of await seriousViolations(page)) found.push(`${name}${suffix}: ${v}`);
-        if (process.env.DEBUG_DASHBOARD) console.log(name, suffix, found.length);
         await screenshot(page, `${name}${suffix}`);
         // Nothing sideways: the page fits the screen.
         expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), `${name}${suffix} scrolls sideways`).toBe(true);

@@ -55,6 +55,7 @@ describe('custody leaf → feed line', () => {
   it('never prints a whole pseudonym, and says who system actors are', () => {
     expect(actorLabel(actor)).toBe('person 6a642a');
     expect(actorLabel('system:demo')).toBe('the system');
+    expect(actorLabel('u_fa1650b2c4f6a5e693ecffe5')).toBe('user fa1650');
     expect(actorLabel(undefined)).toBe('someone');
     for (const type of ['record.checked_out', 'access.granted', 'cabinet.opened', 'device.read', 'something.new']) {
       expect(line({ type, actor, record, location: 'cab-1', kind: 'badge' }).text).not.toContain(actor);

@@ -135,7 +135,7 @@ export default function KioskApp() {
               I have a QR code
               <span className="kiosk-hint">from my invitation</span>
             </button>
-            <button type="button" className="kiosk-button primary" onClick={() => setStep(hosts ? { name: 'walk-in' } : { name: 'desk', title: 'Please sign in at the desk', message: 'Reception will sign you in and tell your host you are here.' })}>
+            <button type="button" className="kiosk-button primary" onClick={() => setStep({ name: 'walk-in' })}>
               I don’t have a code
               <span className="kiosk-hint">sign in as a walk-in visitor</span>
             </button>
@@ -161,7 +161,25 @@ export default function KioskApp() {
       );
       break;
     case 'walk-in':
-      screen = <WalkInForm hosts={hosts ?? []} busy={busy} onSubmit={(visitor, host, purpose) => void signIn({ visitor, host_person_id: host, ...(purpose ? { purpose } : {}) })} />;
+      // Walk-ins choose whom they visit from the staff directory; without it, reception signs them in.
+      screen =
+        hosts === undefined ? (
+          <p className="kiosk-lead" role="status">
+            One moment…
+          </p>
+        ) : hosts === null ? (
+          <>
+            <h1 tabIndex={-1}>Please sign in at the desk</h1>
+            <p className="kiosk-lead" role="alert">
+              Reception will sign you in and tell your host you are here.
+            </p>
+            <button type="button" className="kiosk-button primary" onClick={reset}>
+              Start again
+            </button>
+          </>
+        ) : (
+          <WalkInForm hosts={hosts} busy={busy} onSubmit={(visitor, host, purpose) => void signIn({ visitor, host_person_id: host, ...(purpose ? { purpose } : {}) })} />
+        );
       break;
     case 'nda':
       screen = <NdaStep nda={step.nda} outdated={step.outdated} code={step.code} busy={busy} onAccept={(typed_name) => void signIn(step.who, { version: step.nda.version, sha256: step.nda.sha256, typed_name }, step.code)} />;

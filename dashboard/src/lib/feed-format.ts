@@ -81,8 +81,8 @@ export function denialReasonLabel(reason: string): string {
 /** A pseudonym, shortened: `p_1a2b3c…` → "person 1a2b3c". */
 export function actorLabel(actor: string | undefined): string {
   if (!actor) return 'someone';
-  const m = /^([pv])_([0-9a-f]{6})[0-9a-f]*$/.exec(actor);
-  if (m) return `${m[1] === 'v' ? 'visitor' : 'person'} ${m[2]}`;
+  const m = /^([pvu])_([0-9a-f]{6})[0-9a-f]*$/.exec(actor);
+  if (m) return `${m[1] === 'v' ? 'visitor' : m[1] === 'u' ? 'user' : 'person'} ${m[2]}`;
   if (actor === 'system' || actor.startsWith('system:')) return 'the system';
   if (actor === 'local-operator') return 'the local operator';
   return actor;

@@ -38,32 +38,6 @@ export function CabinetsPage() {
   );
 }
 
-export function ShreddingPage() {
-  return (
-    <Coming
-      title="Shredding"
-      intro="Confidential-waste bins, destruction batches and certificates, and the files eligible for destruction."
-      items={['Bins and what has been deposited in each', 'Batches collected by the shredding contractor', 'Certificates of destruction, downloadable', 'Files past their retention period and not on legal hold']}
-      waitsFor="the disposal API (server/disposal), being built now."
-    />
-  );
-}
-
-export function AdminPage() {
-  return (
-    <Coming
-      title="Administration"
-      intro="People, badges, devices, access groups, retention classes, legal holds and NDA versions."
-      items={['People and their badges', 'Access groups and which cabinets they open, when', 'Retention classes and legal holds', 'NDA versions shown at the kiosk', 'Devices with their health']}
-      waitsFor="sign-in and roles (server/auth, being built now) and the administration APIs. People, badges and files can be imported today with `npx safekeep import`."
-    >
-      <p>
-        Meanwhile: <Link to="/system">health and devices</Link>.
-      </p>
-    </Coming>
-  );
-}
-
 export function NotFoundPage({ path }: { path: string }) {
   return (
     <Page title="Page not found">

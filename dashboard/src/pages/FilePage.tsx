@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ApiError } from '../api/client';
 import { api } from '../api/endpoints';
 import type { CustodyEntry, FileRecordJson } from '../api/types';
@@ -183,35 +183,46 @@ function Timeline({ entries, barcode, verification }: { entries: CustodyEntry[];
     if (verification?.ok) for (const e of verification.entries) map.set(e.index, canonicalize(e.event) ?? '');
     return map;
   }, [verification]);
+  // Views and exports are part of the history (who looked), but they would bury the moves.
+  const [showLooks, setShowLooks] = useState(false);
+  const looks = entries.filter((e) => isLookOnly(e.event)).length;
+  const shown = showLooks ? entries : entries.filter((e) => !isLookOnly(e.event));
   if (entries.length === 0) return <p className="empty">No custody entries.</p>;
   return (
-    <ol className="timeline" data-testid="timeline">
-      {entries.map((entry) => {
-        const line = describeEvent(entry.event, { record: () => barcode });
-        const inBundle = verifiedByIndex.get(entry.index);
-        const mark = verification === undefined ? 'pending' : inBundle === undefined ? (verification.ok ? 'later' : 'unverified') : inBundle === canonicalize(entry.event) ? 'verified' : 'mismatch';
-        return (
-          <li key={entry.index} className={`timeline-item tone-${line.tone}`} data-index={entry.index} data-type={entry.event.type} data-mark={mark}>
-            <div className="timeline-when">
-              <time dateTime={entry.event.ts_server}>{formatDateTime(entry.event.ts_server)}</time>
-              <span className="muted small">
-                #{entry.index} · entry {String(entry.event.record_seq ?? '?')}
-              </span>
-            </div>
-            <div className="timeline-what">
-              <p>{line.text}</p>
-              <p className="small">
-                <EntryMark mark={mark} />
-              </p>
-              <details>
-                <summary>Entry data</summary>
-                <pre className="leaf-json">{JSON.stringify(entry.event, null, 2)}</pre>
-              </details>
-            </div>
-          </li>
-        );
-      })}
-    </ol>
+    <>
+      {looks > 0 ? (
+        <label className="check timeline-toggle">
+          <input type="checkbox" checked={showLooks} onChange={(e) => setShowLooks(e.target.checked)} /> Show who viewed or exported this file ({looks})
+        </label>
+      ) : null}
+      <ol className="timeline" data-testid="timeline">
+        {shown.map((entry) => {
+          const line = describeEvent(entry.event, { record: () => barcode });
+          const inBundle = verifiedByIndex.get(entry.index);
+          const mark = verification === undefined ? 'pending' : inBundle === undefined ? (verification.ok ? 'later' : 'unverified') : inBundle === canonicalize(entry.event) ? 'verified' : 'mismatch';
+          return (
+            <li key={entry.index} className={`timeline-item tone-${line.tone}`} data-index={entry.index} data-type={entry.event.type} data-mark={mark}>
+              <div className="timeline-when">
+                <time dateTime={entry.event.ts_server}>{formatDateTime(entry.event.ts_server)}</time>
+                <span className="muted small">
+                  #{entry.index} · entry {String(entry.event.record_seq ?? '?')}
+                </span>
+              </div>
+              <div className="timeline-what">
+                <p>{line.text}</p>
+                <p className="small">
+                  <EntryMark mark={mark} />
+                </p>
+                <details>
+                  <summary>Entry data</summary>
+                  <pre className="leaf-json">{JSON.stringify(entry.event, null, 2)}</pre>
+                </details>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+    </>
   );
 }
 

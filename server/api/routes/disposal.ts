@@ -106,7 +106,7 @@ const certificateSchema = z.object({
   file_size: z.number().int(),
   recorded_at: z.string(),
 });
-const batchSchema = z.object({
+export const batchSchema = z.object({
   id: z.string(),
   bin: z.string(),
   started_at: z.string(),

@@ -22,6 +22,9 @@ export interface WireResponse {
   headers: http.IncomingHttpHeaders;
   /** The body as text, cut at `maxBody` bytes. */
   body: string;
+  /** The whole body's size, and whether `body` was cut. */
+  bytes: number;
+  truncated: boolean;
   ms: number;
 }
 
@@ -57,7 +60,9 @@ export class HttpDriver {
           if (size < this.maxBody) chunks.push(c);
           size += c.length;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, this.maxBody).toString('utf8'), ms: performance.now() - started }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, this.maxBody).toString('utf8'), bytes: size, truncated: size > this.maxBody, ms: performance.now() - started }),
+        );
         res.on('error', reject);
       });
       r.on('timeout', () => r.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));

@@ -85,6 +85,9 @@ export function authHeaders(id: Identity, fault: AuthFault): Record<string, stri
     case 'cookie-secure-name':
       h.cookie = `${SESSION_COOKIE_SECURE}=${token}`;
       break;
+    case 'cookie-padded':
+      h.cookie = `pad=${'p'.repeat(9_000)}; ${id.token !== undefined ? `${plain}=${id.token}; ` : ''}x=${'é'.repeat(10)}; =; ;`;
+      break;
     default:
       if (id.token !== undefined) h.cookie = `${plain}=${id.token}`;
   }
@@ -140,6 +143,12 @@ export function authHeaders(id: Identity, fault: AuthFault): Record<string, stri
     case 'fetch-none':
       h.origin = id.origin;
       h['sec-fetch-site'] = 'none';
+      break;
+    case 'fetch-same-origin':
+      h.origin = id.origin;
+      h['sec-fetch-site'] = 'same-origin';
+      break;
+    case 'no-origin':
       break;
     default:
       h.origin = id.origin;

@@ -11,6 +11,10 @@ import { HOSTILE_STRINGS, POLLUTION_KEYS, anyJson, hostileString, invalidObject,
 
 export type AuthFault =
   | 'none'
+  // Neutral variants: the caller stays who they are (padded cookie header, explicit same-origin, no Origin as scripts send).
+  | 'cookie-padded'
+  | 'fetch-same-origin'
+  | 'no-origin'
   | 'csrf-missing'
   | 'csrf-empty'
   | 'csrf-wrong'
@@ -34,6 +38,7 @@ export type AuthFault =
   | 'cookie-empty'
   | 'cookie-secure-name';
 
+export const NEUTRAL_AUTH: readonly AuthFault[] = ['cookie-padded', 'fetch-same-origin', 'no-origin'];
 export const CSRF_FAULTS: readonly AuthFault[] = ['csrf-missing', 'csrf-empty', 'csrf-wrong', 'csrf-other-session', 'csrf-too-long', 'csrf-twice'];
 export const ORIGIN_FAULTS: readonly AuthFault[] = ['origin-evil', 'origin-null', 'origin-garbage', 'origin-other-port', 'origin-other-scheme', 'fetch-cross-site', 'fetch-same-site', 'fetch-none'];
 export const COOKIE_FAULTS: readonly AuthFault[] = ['cookie-tampered', 'cookie-truncated', 'cookie-twice', 'cookie-wrong-name', 'cookie-garbage', 'cookie-huge-garbage', 'cookie-empty', 'cookie-secure-name'];
