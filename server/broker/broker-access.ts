@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Board } from '../../devices/firmware-config/boards';
 import { decoyHash, SERVER_USERNAME, verifyPassword, type MqttCredentialStore } from './credential-store';
 import { aclOverlaps, boardAcl, serverAcl, type TopicAcl } from './topic-acl';
@@ -86,6 +87,12 @@ export type AuthResult = { ok: true; account: BrokerAccount } | { ok: false; rea
 export class BrokerAccess {
   private readonly accounts = new Map<string, BrokerAccount>();
   private readonly throttle: FailureThrottle;
+  /**
+   * The last password each account logged in with, as SHA-256 next to the stored hash it was
+   * checked against: a reconnect (every board at once after a broker restart) then costs a hash,
+   * not a scrypt. A changed stored hash, or any other password, takes the full check again.
+   */
+  private readonly verified = new Map<string, { stored: string; digest: Buffer }>();
 
   constructor(
     private readonly deps: {
@@ -127,11 +134,15 @@ export class BrokerAccess {
     this.deps.store.refresh();
     const account = username ? this.accounts.get(username) : undefined;
     const hash = account === undefined ? undefined : account.role === 'server' ? this.deps.store.serverHashes().scrypt : this.deps.store.board(account.board!)?.scrypt;
+    const digest = createHash('sha256').update(password ?? '').digest();
+    const known = account ? this.verified.get(account.username) : undefined;
+    if (account && hash !== undefined && known?.stored === hash && timingSafeEqual(known.digest, digest)) return { ok: true, account };
     const matches = await verifyPassword(password ?? Buffer.alloc(0), hash ?? decoyHash());
     if (!matches || hash === undefined || account === undefined) {
       this.throttle.failed(address);
       return { ok: false, reason: 'bad-credentials' };
     }
+    this.verified.set(account.username, { stored: hash, digest });
     return { ok: true, account };
   }
 }

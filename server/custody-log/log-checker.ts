@@ -6,67 +6,13 @@ import { parseMicros } from '../ingest/timestamp-sequencer';
 /**
  * The row-by-row part of `log verify` (see verify-log.ts): every stored row is re-hashed, its
  * fields read and checked, and the leaf hashes are folded into the tree roots the signed
- * checkpoints are compared with. It runs on whole pages of rows packed into a few flat arrays, so
- * the same code can run on the main thread (small logs) or in a worker (verify-worker.ts) that a
- * page is handed to without copying.
+ * checkpoints are compared with.
  *
- * Hot path on purpose: ~300,000 rows/s means ~3 us per row for everything here. Hashes are kept as
- * 32-character binary ("latin1") strings, not Buffers: a one-shot digest into a string costs a
- * fraction of one into a new Buffer, whose separate backing store costs more than SHA-256 itself.
+ * Hot path on purpose: 200,000+ rows/s leaves ~4 us per row for everything, reading included.
+ * Hashes are kept as 32-character binary ("latin1") strings, not Buffers: a one-shot digest into
+ * a string costs a fraction of one into a new Buffer, whose own backing store (allocated, tracked
+ * and swept by the GC) costs more than SHA-256 itself.
  */
-
-/** A page of log rows packed for hashing, and for transfer to a worker. */
-export interface PackedPage {
-  count: number;
-  idx: Float64Array;
-  /** NaN stands for NULL. */
-  recordSeq: Float64Array;
-  recordId: Array<string | null>;
-  /**
-   * Row i: bytes[offsets[2i], offsets[2i+1]) is 0x00 followed by the leaf bytes, exactly the
-   * RFC 6962 leaf hash input; bytes[offsets[2i+1], offsets[2i+2]) is the stored leaf hash.
-   */
-  offsets: Uint32Array;
-  bytes: Uint8Array;
-}
-
-/** Copies a page of rows into one PackedPage (one memcpy per value: far cheaper than hashing them). */
-export function packPage(rows: readonly LogRow[]): PackedPage {
-  const count = rows.length;
-  let total = 0;
-  for (let i = 0; i < count; i++) {
-    const row = rows[i]!;
-    total += 1 + row.leaf.length + row.leaf_hash.length;
-  }
-  if (total > 0xffff_ffff) throw new RangeError('log page too large to pack: read smaller pages');
-  // A fresh ArrayBuffer of its own, never Buffer's shared pool: it is transferred to the worker.
-  const bytes = new Uint8Array(total);
-  const offsets = new Uint32Array(2 * count + 1);
-  const idx = new Float64Array(count);
-  const recordSeq = new Float64Array(count);
-  const recordId = new Array<string | null>(count);
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const row = rows[i]!;
-    idx[i] = row.idx;
-    recordSeq[i] = row.record_seq === null ? Number.NaN : row.record_seq;
-    recordId[i] = row.record_id;
-    offsets[2 * i] = at;
-    at += 1; // bytes[at - 1] is already 0x00: the leaf hash prefix
-    bytes.set(row.leaf, at);
-    at += row.leaf.length;
-    offsets[2 * i + 1] = at;
-    bytes.set(row.leaf_hash, at);
-    at += row.leaf_hash.length;
-  }
-  offsets[2 * count] = at;
-  return { count, idx, recordSeq, recordId, offsets, bytes };
-}
-
-/** The buffers a worker can take over instead of copying. */
-export function transferablesOf(page: PackedPage): ArrayBuffer[] {
-  return [page.idx.buffer, page.recordSeq.buffer, page.offsets.buffer, page.bytes.buffer] as ArrayBuffer[];
-}
 
 /** Where and how the stored log differs from what was written. */
 export class LogProblem extends Error {
@@ -95,6 +41,20 @@ const digest: (data: Uint8Array) => string =
 
 const nodeScratch = Buffer.alloc(65);
 nodeScratch[0] = 0x01;
+
+// Hashing is synchronous, so one scratch buffer (grown as needed, up to a bound) serves every leaf.
+const LEAF_SCRATCH_MAX = 64 * 1024;
+let leafScratch = Buffer.alloc(4096);
+
+/** RFC 6962 leaf hash, SHA-256(0x00 || leaf), of stored leaf bytes. */
+function hashLeaf(leaf: Uint8Array): string {
+  const need = leaf.length + 1;
+  if (need > LEAF_SCRATCH_MAX) return digest(Buffer.concat([Buffer.of(0x00), leaf]));
+  if (need > leafScratch.length) leafScratch = Buffer.alloc(Math.min(LEAF_SCRATCH_MAX, Math.max(need, 2 * leafScratch.length)));
+  leafScratch[0] = 0x00;
+  leafScratch.set(leaf, 1);
+  return digest(leafScratch.subarray(0, need));
+}
 
 /** RFC 6962 interior node hash of two binary-string hashes. */
 function hashChildren(left: string, right: string): string {
@@ -153,18 +113,17 @@ interface LeafFields {
 }
 
 /**
- * The event of the leaf in page.bytes[start, end) (prefix line included), with a cheap structural
- * check. Unlike decodeLeaf this does not re-encode the event to prove it canonical: the leaf hash
+ * The event in leaf bytes, with a cheap structural check. Unlike decodeLeaf this does not re-encode the event to prove it canonical: the leaf hash
  * is taken over the stored bytes and the signed roots cover every leaf hash, so a change of bytes
  * is caught there; re-encoding cost more than everything else verification does.
  */
-function readLeaf(bytes: Uint8Array, text: Buffer, start: number, end: number): LeafFields {
-  let prefixOk = end - start >= PREFIX_LENGTH;
-  for (let i = 0; prefixOk && i < PREFIX_LENGTH; i++) prefixOk = bytes[start + i] === PREFIX[i];
+function readLeaf(leaf: Buffer): LeafFields {
+  let prefixOk = leaf.length >= PREFIX_LENGTH;
+  for (let i = 0; prefixOk && i < PREFIX_LENGTH; i++) prefixOk = leaf[i] === PREFIX[i];
   if (!prefixOk) throw new Error('leaf: missing the "safekeep/event/v1" prefix line');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text.toString('utf8', start + PREFIX_LENGTH, end));
+    parsed = JSON.parse(leaf.toString('utf8', PREFIX_LENGTH));
   } catch {
     throw new Error('leaf: event is not valid JSON');
   }
@@ -187,7 +146,7 @@ function readLeaf(bytes: Uint8Array, text: Buffer, start: number, end: number): 
  * order, so most share their seconds with the one before and only the fraction changes. Returns
  * exactly what parseMicros returns for every input.
  */
-class MicrosReader {
+export class MicrosReader {
   #second = '';
   #secondMicros = 0;
 
@@ -242,24 +201,21 @@ export class LogChecker {
   }
 
   /** Checks the next page of rows. Throws a LogProblem at the first bad one. */
-  check(page: PackedPage): void {
-    const { count, idx, recordSeq, recordId, offsets, bytes } = page;
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  check(rows: readonly LogRow[]): void {
     const signed = this.#signed;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
       const expected = this.#expected;
-      if (idx[i] !== expected) throw new LogProblem(expected, `entry ${expected} is missing (next stored entry is ${idx[i]})`);
-      const start = offsets[2 * i]!;
-      const hashStart = offsets[2 * i + 1]!;
-      const hashEnd = offsets[2 * i + 2]!;
-      const leafHash = digest(bytes.subarray(start, hashStart));
+      if (row.idx !== expected) throw new LogProblem(expected, `entry ${expected} is missing (next stored entry is ${row.idx})`);
+      const leafHash = hashLeaf(row.leaf);
       this.#frontier.append(leafHash);
-      let same = hashEnd - hashStart === 32;
-      for (let k = 0; same && k < 32; k++) same = leafHash.charCodeAt(k) === bytes[hashStart + k];
+      const stored = row.leaf_hash;
+      let same = stored.length === 32;
+      for (let k = 0; same && k < 32; k++) same = leafHash.charCodeAt(k) === stored[k];
       if (!same) throw new LogProblem(expected, 'leaf bytes do not match the stored leaf hash');
       let event: LeafFields;
       try {
-        event = readLeaf(bytes, text, start + 1, hashStart);
+        event = readLeaf(row.leaf);
       } catch (err) {
         throw new LogProblem(expected, `not a canonical safekeep leaf: ${(err as Error).message}`);
       }
@@ -274,8 +230,7 @@ export class LogChecker {
       }
       this.#before = this.#last;
       this.#last = micros;
-      const seq = recordSeq[i]!;
-      this.#checkRecordChain(expected, recordId[i]!, Number.isNaN(seq) ? null : seq, event, leafHash);
+      this.#checkRecordChain(expected, row, event, leafHash);
       this.#expected = expected + 1;
       while (this.#nextCheckpoint < signed.length && signed[this.#nextCheckpoint]!.size === this.#expected) this.#checkRoot(signed[this.#nextCheckpoint]!);
     }
@@ -302,9 +257,9 @@ export class LogChecker {
     this.#nextCheckpoint++;
   }
 
-  #checkRecordChain(index: number, rowRecord: string | null, rowSeq: number | null, event: LeafFields, leafHash: string): void {
+  #checkRecordChain(index: number, row: LogRow, event: LeafFields, leafHash: string): void {
     const record = typeof event.record === 'string' ? event.record : null;
-    if (record !== rowRecord || (event.record_seq ?? null) !== rowSeq) {
+    if (record !== row.record_id || (event.record_seq ?? null) !== row.record_seq) {
       throw new LogProblem(index, 'stored record columns do not match the leaf');
     }
     if (!record) return;
@@ -316,15 +271,3 @@ export class LogChecker {
   }
 }
 
-/** The outcome of checking a whole log, or up to its first problem. */
-export interface CheckOutcome {
-  size: number;
-  checkpointsVerified: number;
-  problem?: { index?: number; message: string; range?: [number, number] };
-}
-
-/** Main thread to verify-worker.ts. */
-export type HostMessage = { type: 'page'; page: PackedPage } | { type: 'end' };
-
-/** verify-worker.ts to the main thread. */
-export type CheckerMessage = { type: 'checked' } | ({ type: 'done' } & CheckOutcome) | { type: 'error'; message: string; stack?: string };

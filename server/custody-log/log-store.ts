@@ -35,8 +35,8 @@ function toRow(r: Record<string, unknown>): LogRow {
  * yields TEXT of the same bytes, hence the casts). Neither database promises that an aggregate
  * sees the subquery's rows in its order, so the rows are sorted by idx afterwards when they are not.
  */
-function pageQuery(dialect: string, pageSize: number): string {
-  const page = `SELECT idx, leaf, leaf_hash, record_id, record_seq FROM log_entries WHERE idx > :after ORDER BY idx LIMIT ${pageSize}`;
+function pageQuery(dialect: string): string {
+  const page = 'SELECT idx, leaf, leaf_hash, record_id, record_seq FROM log_entries WHERE idx > :after ORDER BY idx LIMIT :limit';
   if (dialect === 'postgres') {
     return `SELECT count(*) AS n, string_agg(leaf_hash || leaf, ''::bytea) AS bytes,
       json_agg(json_build_array(idx, length(leaf_hash), length(leaf), record_id, record_seq))::text AS entries
@@ -49,9 +49,12 @@ function pageQuery(dialect: string, pageSize: number): string {
 
 type PageEntry = [idx: number, hashLength: number | null, leafLength: number | null, recordId: string | null, recordSeq: number | string | null];
 
+/** Bytes of leaves (and hashes) per page, roughly: the pages stay far below the 1 GB a value may hold. */
+const PAGE_BYTES = 16 * 1024 * 1024;
+
 /** The rows of a pageQuery() result. leaf and leaf_hash are views into the one value read, not copies. */
-function pageRows(result: Record<string, unknown> | undefined): LogRow[] {
-  if (!result || Number(result.n) === 0) return [];
+function pageRows(result: Record<string, unknown> | undefined): { rows: LogRow[]; bytes: number } {
+  if (!result || Number(result.n) === 0) return { rows: [], bytes: 0 };
   const raw = result.bytes as Uint8Array | null;
   const bytes = raw === null ? Buffer.alloc(0) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const entries = JSON.parse(String(result.entries)) as PageEntry[];
@@ -76,7 +79,7 @@ function pageRows(result: Record<string, unknown> | undefined): LogRow[] {
   }
   if (at !== bytes.length) throw new Error('custody log: a page of entries did not come back byte for byte');
   if (!ordered) rows.sort((a, b) => a.idx - b.idx);
-  return rows;
+  return { rows, bytes: at };
 }
 
 /** Read access to the stored custody log. Writes go only through the CustodyWriter. */
@@ -107,16 +110,18 @@ export class LogStore implements LeafHashSource {
    * spends CPU on each page (verifyLog) overlaps it with the database's own work.
    */
   async *pages(pageSize = 10_000): AsyncGenerator<LogRow[]> {
-    const sql = pageQuery(this.sequelize.getDialect(), pageSize);
-    const read = async (after: number) =>
-      pageRows((await this.sequelize.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, replacements: { after } }))[0]);
-    let next: Promise<LogRow[]> | null = read(-1);
+    const sql = pageQuery(this.sequelize.getDialect());
+    const read = async (after: number, limit: number) =>
+      pageRows((await this.sequelize.query<Record<string, unknown>>(sql, { type: QueryTypes.SELECT, replacements: { after, limit } }))[0]);
+    // A short first page sizes the rest: as many rows as fit in PAGE_BYTES, at most pageSize.
+    let next: Promise<{ rows: LogRow[]; bytes: number }> | null = read(-1, Math.min(pageSize, 1_000));
     try {
       while (next) {
-        const page: LogRow[] = await next;
+        const { rows: page, bytes } = await next;
         next = null;
         if (page.length === 0) return;
-        next = read(page[page.length - 1]!.idx);
+        const limit = Math.max(1, Math.min(pageSize, Math.floor(PAGE_BYTES / Math.max(1, bytes / page.length))));
+        next = read(page[page.length - 1]!.idx, limit);
         yield page;
       }
     } finally {

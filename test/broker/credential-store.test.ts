@@ -12,7 +12,7 @@ import {
   verifyPassword,
   verifyPasswordSync,
 } from '../../server/broker/credential-store';
-import { CredentialConflictError, planStoreUpdate, serverClientUrl, simulatorLogins, withLogin, withoutLogin } from '../../server/broker/office-accounts';
+import { CredentialConflictError, openBrokerAccess, planStoreUpdate, serverClientUrl, simulatorLogins, withLogin, withoutLogin } from '../../server/broker/office-accounts';
 import { silentLogger } from '../../server/shared/logger';
 import { demoOffice } from '../support/office';
 import { missingComponent } from '../support/requirements';
@@ -147,5 +147,23 @@ describe('firmware-config generate and the store', () => {
     store.setPassword(cab2, 'Flashed00000000000000000', 'firmware-config');
     expect(() => planStoreUpdate(store, [csv('cab-2', 'cab-2', 'Other0000000000000000000')])).toThrow(CredentialConflictError);
     expect(() => planStoreUpdate(store, [csv('cab-2', 'cab-2', 'Other0000000000000000000')])).toThrow(/broker forget/);
+  });
+});
+
+describe('broker logins', () => {
+  it('accept a board\'s current password only, also after a reconnect took the quick path', async () => {
+    const dir = dataDir();
+    const { access, store } = openBrokerAccess({ dataDir: dir, office: demoOffice() });
+    const first = store.issue(cab2, 'firmware-config');
+    expect(await access.authenticate('cab-2', Buffer.from(first), '10.0.0.2')).toMatchObject({ ok: true, account: { role: 'board', board: 'cab-2' } });
+    expect((await access.authenticate('cab-2', Buffer.from(first), '10.0.0.2')).ok).toBe(true);
+    expect((await access.authenticate('cab-2', Buffer.from(`${first}x`), '10.0.0.2')).ok).toBe(false);
+    // A new password (issued by another process) replaces the old one at once.
+    const second = MqttCredentialStore.open(dir).issue(cab2, 'firmware-config');
+    expect((await access.authenticate('cab-2', Buffer.from(first), '10.0.0.2')).ok).toBe(false);
+    expect((await access.authenticate('cab-2', Buffer.from(second), '10.0.0.2')).ok).toBe(true);
+    expect((await access.authenticate(SERVER_USERNAME, Buffer.from(store.server().password), '10.0.0.3')).ok).toBe(true);
+    expect((await access.authenticate('safekeep-cab-4', Buffer.from(second), '10.0.0.3')).ok).toBe(false);
+    expect((await access.authenticate(undefined, undefined, '10.0.0.3')).ok).toBe(false);
   });
 });

@@ -122,6 +122,39 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     }
   });
 
+  it('creates the first administrator from the one-time set-up link, authenticator included', async () => {
+    const { token } = await f.server.services.auth.setup.issue();
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    fresh.setDefaultTimeout(10_000);
+    try {
+      const p = await fresh.newPage();
+      await p.goto(`${proxy.url}/setup#token=${token}`);
+      await p.getByRole('heading', { name: 'Create the first administrator' }).waitFor();
+      await p.getByLabel('Username').fill('owen');
+      await p.getByLabel('Password', { exact: true }).fill('a long and unguessable passphrase 7');
+      await p.getByLabel('Password again').fill('a long and unguessable passphrase 7');
+      await p.getByRole('button', { name: 'Create account' }).click();
+      await p.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
+      const secret = (await p.getByTestId('totp-secret').innerText()).replace(/\s+/g, '');
+      await p.getByLabel('Code from the app').fill(totpCode(secret));
+      await p.getByRole('button', { name: 'Confirm and continue' }).click();
+      await p.getByTestId('who').waitFor();
+      expect(await p.getByTestId('who').innerText()).toContain('owen · Administrator');
+      expect(new URL(p.url()).pathname).toBe('/');
+      // The link is used up.
+      const again = await fresh.newPage();
+      await fresh.clearCookies();
+      await again.goto(`${proxy.url}/setup#token=${token}`);
+      await again.getByLabel('Username').fill('mallory');
+      await again.getByLabel('Password', { exact: true }).fill('a long and unguessable passphrase 8');
+      await again.getByLabel('Password again').fill('a long and unguessable passphrase 8');
+      await again.getByRole('button', { name: 'Create account' }).click();
+      await expect.poll(() => again.locator('.signin-error').innerText()).toMatch(/not valid any more/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('shows a device read published over MQTT in the live feed within one second', async () => {
     await page.goto(`${proxy.url}/`);
     await page.locator('[data-connection="live"]').waitFor();

@@ -135,7 +135,7 @@ export const adminRoutes = [
     access: { roles: ADMIN },
     params: id,
     body: z
-      .strictObject({ cabinet: z.string().min(1).max(64), days: z.array(z.enum(WEEKDAYS)).min(1), from: hhmm.optional(), to: hhmm.optional() })
+      .strictObject({ cabinet: z.string().min(1).max(64), days: z.array(z.enum(WEEKDAYS)).min(1).max(7), from: hhmm.optional(), to: hhmm.optional() })
       .refine((r) => (r.from === undefined) === (r.to === undefined), { message: 'give both from and to, or neither', path: ['to'] })
       .refine((r) => !r.from || !r.to || r.from < r.to, { message: 'from must be before to', path: ['to'] }),
     response: z.object({ id: z.string() }),
