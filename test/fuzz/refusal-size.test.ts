@@ -28,7 +28,7 @@ describe('a refusal stays small whatever the input', () => {
     const answer = await res.text();
     expect(res.status).toBe(400);
     expect(answer.length, `answered ${answer.length} bytes`).toBeLessThan(MAX_REFUSAL_BYTES);
-    expect((JSON.parse(answer) as { error: string }).error).toMatch(/^invalid body: body\.days\.0: /);
+    expect((JSON.parse(answer) as { error: string }).error).toMatch(/^invalid body: body\.days/);
   }, 60_000);
 
   it('the same 248 bytes gzipped get the same short 400', async () => {
