@@ -1,17 +1,13 @@
-import * as nodeCrypto from 'node:crypto';
 import { LEAF_PREFIX } from './leaf';
+import type { HashedPage } from './leaf-hasher';
 import type { LogRow } from './log-store';
 import { parseMicros } from '../ingest/timestamp-sequencer';
 
 /**
- * The row-by-row part of `log verify` (see verify-log.ts): every stored row is re-hashed, its
- * fields read and checked, and the leaf hashes are folded into the tree roots the signed
- * checkpoints are compared with.
- *
- * Hot path on purpose: 200,000+ rows/s leaves ~4 us per row for everything, reading included.
- * Hashes are kept as 32-character binary ("latin1") strings, not Buffers: a one-shot digest into
- * a string costs a fraction of one into a new Buffer, whose own backing store (allocated, tracked
- * and swept by the GC) costs more than SHA-256 itself.
+ * The row-by-row part of `log verify` (see verify-log.ts): every stored row's hash, fields and
+ * place in the log are checked, and the tree root at every signed checkpoint size is compared.
+ * The hashing itself (leaf hashes, roots) is done by LeafHasher in a worker thread; this runs on
+ * the main thread. Hot path: at 200,000+ rows/s there are a few microseconds per row.
  */
 
 /** Where and how the stored log differs from what was written. */
@@ -33,75 +29,9 @@ export interface SignedRoot {
   root: Uint8Array;
 }
 
-/** SHA-256 as a 32-character binary string. One-shot crypto.hash exists from Node 20.12. */
-const digest: (data: Uint8Array) => string =
-  typeof nodeCrypto.hash === 'function'
-    ? (data) => nodeCrypto.hash('sha256', data, 'binary')
-    : (data) => nodeCrypto.createHash('sha256').update(data).digest('binary');
-
-const nodeScratch = Buffer.alloc(65);
-nodeScratch[0] = 0x01;
-
-// Hashing is synchronous, so one scratch buffer (grown as needed, up to a bound) serves every leaf.
-const LEAF_SCRATCH_MAX = 64 * 1024;
-let leafScratch = Buffer.alloc(4096);
-
-/** RFC 6962 leaf hash, SHA-256(0x00 || leaf), of stored leaf bytes. */
-function hashLeaf(leaf: Uint8Array): string {
-  const need = leaf.length + 1;
-  if (need > LEAF_SCRATCH_MAX) return digest(Buffer.concat([Buffer.of(0x00), leaf]));
-  if (need > leafScratch.length) leafScratch = Buffer.alloc(Math.min(LEAF_SCRATCH_MAX, Math.max(need, 2 * leafScratch.length)));
-  leafScratch[0] = 0x00;
-  leafScratch.set(leaf, 1);
-  return digest(leafScratch.subarray(0, need));
-}
-
-/** RFC 6962 interior node hash of two binary-string hashes. */
-function hashChildren(left: string, right: string): string {
-  nodeScratch.write(left, 1, 32, 'latin1');
-  nodeScratch.write(right, 33, 32, 'latin1');
-  return digest(nodeScratch);
-}
-
-/**
- * MerkleFrontier (frontier.ts) over binary-string hashes: the roots of the complete subtrees the
- * leaves so far split into, largest first, so any root costs O(log n) hashes.
- */
-export class StringFrontier {
-  readonly #nodes: string[] = [];
-  #size = 0;
-
-  get size(): number {
-    return this.#size;
-  }
-
-  append(leafHash: string): void {
-    let node = leafHash;
-    // Each trailing 1 bit of the old size is a complete subtree of the height being carried.
-    for (let s = this.#size; s % 2 === 1; s = (s - 1) / 2) node = hashChildren(this.#nodes.pop()!, node);
-    this.#nodes.push(node);
-    this.#size += 1;
-  }
-
-  root(): Buffer {
-    const nodes = this.#nodes;
-    if (nodes.length === 0) return Buffer.from(digest(new Uint8Array(0)), 'latin1');
-    let acc = nodes[nodes.length - 1]!;
-    for (let i = nodes.length - 2; i >= 0; i--) acc = hashChildren(nodes[i]!, acc);
-    return Buffer.from(acc, 'latin1');
-  }
-}
-
 const PREFIX = Buffer.from(LEAF_PREFIX, 'ascii');
 const PREFIX_LENGTH = PREFIX.length;
 const HEX_HASH = /^[0-9a-f]{64}$/;
-const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function hexOf(binary: string): string {
-  let hex = '';
-  for (let i = 0; i < binary.length; i++) hex += HEX_DIGITS[binary.charCodeAt(i)]!;
-  return hex;
-}
 
 /** What verification reads from a leaf. */
 interface LeafFields {
@@ -113,9 +43,10 @@ interface LeafFields {
 }
 
 /**
- * The event in leaf bytes, with a cheap structural check. Unlike decodeLeaf this does not re-encode the event to prove it canonical: the leaf hash
- * is taken over the stored bytes and the signed roots cover every leaf hash, so a change of bytes
- * is caught there; re-encoding cost more than everything else verification does.
+ * The event in leaf bytes, with a cheap structural check. Unlike decodeLeaf this does not re-encode
+ * the event to prove it canonical: the leaf hash is taken over the stored bytes and the signed
+ * roots cover every leaf hash, so a change of bytes is caught there; re-encoding cost more than
+ * everything else verification does.
  */
 function readLeaf(leaf: Buffer): LeafFields {
   let prefixOk = leaf.length >= PREFIX_LENGTH;
@@ -178,7 +109,6 @@ export class MicrosReader {
  */
 export class LogChecker {
   readonly #signed: readonly SignedRoot[];
-  readonly #frontier = new StringFrontier();
   readonly #heads = new Map<string, { seq: number; hash: string }>();
   readonly #micros = new MicrosReader();
   #before = Number.NEGATIVE_INFINITY; // ts_server of entry expected-2
@@ -200,18 +130,18 @@ export class LogChecker {
     return this.#nextCheckpoint;
   }
 
-  /** Checks the next page of rows. Throws a LogProblem at the first bad one. */
-  check(rows: readonly LogRow[]): void {
+  /** Checks the next page of rows, hashed by LeafHasher. Throws a LogProblem at the first bad one. */
+  check(rows: readonly LogRow[], { hashes, roots }: HashedPage): void {
     const signed = this.#signed;
+    if (hashes.length !== 32 * rows.length) throw new Error('log verify: a page and its hashes differ in length');
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const expected = this.#expected;
       if (row.idx !== expected) throw new LogProblem(expected, `entry ${expected} is missing (next stored entry is ${row.idx})`);
-      const leafHash = hashLeaf(row.leaf);
-      this.#frontier.append(leafHash);
+      const at = 32 * i;
       const stored = row.leaf_hash;
       let same = stored.length === 32;
-      for (let k = 0; same && k < 32; k++) same = leafHash.charCodeAt(k) === stored[k];
+      for (let k = 0; same && k < 32; k++) same = hashes[at + k] === stored[k];
       if (!same) throw new LogProblem(expected, 'leaf bytes do not match the stored leaf hash');
       let event: LeafFields;
       try {
@@ -230,9 +160,11 @@ export class LogChecker {
       }
       this.#before = this.#last;
       this.#last = micros;
-      this.#checkRecordChain(expected, row, event, leafHash);
+      this.#checkRecordChain(expected, row, event, hashes, at);
       this.#expected = expected + 1;
-      while (this.#nextCheckpoint < signed.length && signed[this.#nextCheckpoint]!.size === this.#expected) this.#checkRoot(signed[this.#nextCheckpoint]!);
+      while (this.#nextCheckpoint < signed.length && signed[this.#nextCheckpoint]!.size === this.#expected) {
+        this.#checkRoot(signed[this.#nextCheckpoint]!, roots.get(this.#expected));
+      }
     }
   }
 
@@ -245,8 +177,9 @@ export class LogChecker {
     }
   }
 
-  #checkRoot(cp: SignedRoot): void {
-    if (!this.#frontier.root().equals(cp.root)) {
+  #checkRoot(cp: SignedRoot, root: Buffer | undefined): void {
+    if (!root) throw new Error(`log verify: no tree root was computed for size ${cp.size}`);
+    if (!root.equals(cp.root)) {
       throw new LogProblem(
         undefined,
         `the first ${cp.size} entries do not match the signed checkpoint of that size: an entry in ${this.#lastGoodCheckpointSize}..${cp.size - 1} was changed`,
@@ -257,7 +190,7 @@ export class LogChecker {
     this.#nextCheckpoint++;
   }
 
-  #checkRecordChain(index: number, row: LogRow, event: LeafFields, leafHash: string): void {
+  #checkRecordChain(index: number, row: LogRow, event: LeafFields, hashes: Buffer, at: number): void {
     const record = typeof event.record === 'string' ? event.record : null;
     if (record !== row.record_id || (event.record_seq ?? null) !== row.record_seq) {
       throw new LogProblem(index, 'stored record columns do not match the leaf');
@@ -267,7 +200,6 @@ export class LogChecker {
     const wantSeq = (head?.seq ?? 0) + 1;
     if (event.record_seq !== wantSeq) throw new LogProblem(index, `record chain broken: record_seq ${event.record_seq}, expected ${wantSeq}`);
     if ((event.record_prev ?? null) !== (head?.hash ?? null)) throw new LogProblem(index, 'record chain broken: record_prev does not match');
-    this.#heads.set(record, { seq: wantSeq, hash: hexOf(leafHash) });
+    this.#heads.set(record, { seq: wantSeq, hash: hashes.toString('hex', at, at + 32) });
   }
 }
-

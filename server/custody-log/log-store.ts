@@ -107,7 +107,8 @@ export class LogStore implements LeafHashSource {
   /**
    * Every row in stored order, a page at a time, without trusting idx to be gapless. The next
    * page is already being read while the caller works on the current one, so a consumer that
-   * spends CPU on each page (verifyLog) overlaps it with the database's own work.
+   * spends CPU on each page (verifyLog) overlaps it with the database's own work. The leaf and
+   * leaf_hash Buffers of a page are views into one buffer: copy the few you keep for long.
    */
   async *pages(pageSize = 10_000): AsyncGenerator<LogRow[]> {
     const sql = pageQuery(this.sequelize.getDialect());
@@ -122,6 +123,9 @@ export class LogStore implements LeafHashSource {
         if (page.length === 0) return;
         const limit = Math.max(1, Math.min(pageSize, Math.floor(PAGE_BYTES / Math.max(1, bytes / page.length))));
         next = read(page[page.length - 1]!.idx, limit);
+        // Sequelize sends a query only after a few event-loop turns: give it one now, or a caller
+        // that works on this page without awaiting anything holds the read back until it is done.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         yield page;
       }
     } finally {

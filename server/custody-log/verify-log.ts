@@ -1,6 +1,7 @@
 import { verifyCheckpoint } from './checkpoint';
+import { LeafHasher, type HashedPage } from './leaf-hasher';
 import { LogChecker, LogProblem, type SignedRoot } from './log-checker';
-import type { CheckpointRow, LogStore } from './log-store';
+import type { CheckpointRow, LogRow, LogStore } from './log-store';
 
 export interface VerifyReport {
   ok: boolean;
@@ -20,7 +21,9 @@ export interface VerifyReport {
  * without the key: every signed checkpoint. Row-level checks come first because they pinpoint
  * the first bad index: gaps, stored hashes, the leaf's structure, strictly increasing ts_server (a
  * moved row breaks it), and each record's chain (record_seq, record_prev); see LogChecker.
- * LogStore.pages() reads the next page while this one is checked.
+ *
+ * Three things run at once: the database reads page k+2 (LogStore.pages() reads ahead), a worker
+ * thread hashes page k+1 (LeafHasher), and this thread checks page k.
  */
 export async function verifyLog(store: LogStore, verifierKey: string): Promise<VerifyReport> {
   const started = process.hrtime.bigint();
@@ -28,9 +31,18 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
   let checker: LogChecker | null = null;
   const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
 
+  let hasher: LeafHasher | null = null;
   try {
-    checker = new LogChecker(checkpoints.map((cp) => checkSignature(cp, verifierKey)));
-    for await (const page of store.pages()) checker.check(page);
+    const signed = checkpoints.map((cp) => checkSignature(cp, verifierKey));
+    checker = new LogChecker(signed);
+    hasher = new LeafHasher(signed.map((cp) => cp.size));
+    let hashing: { rows: LogRow[]; hashed: Promise<HashedPage> } | null = null;
+    for await (const rows of store.pages()) {
+      const previous = hashing;
+      hashing = { rows, hashed: hasher.hash(rows) };
+      if (previous) checker.check(previous.rows, await previous.hashed);
+    }
+    if (hashing) checker.check(hashing.rows, await hashing.hashed);
     checker.finish();
   } catch (err) {
     if (!(err instanceof LogProblem)) throw err;
@@ -43,6 +55,8 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
       ...(err.range ? { badRange: err.range } : {}),
       seconds: seconds(),
     };
+  } finally {
+    await hasher?.close();
   }
   return { ok: true, size: checker.size, checkpointsVerified: checker.checkpointsVerified, seconds: seconds() };
 }

@@ -5,7 +5,8 @@ import { writerFixture, type WriterFixture } from '../support/writer-fixture';
 import { Checkpointer } from '../../server/custody-log/checkpointer';
 import { MerkleFrontier } from '../../server/custody-log/frontier';
 import { LEAF_PREFIX } from '../../server/custody-log/leaf';
-import { MicrosReader, StringFrontier } from '../../server/custody-log/log-checker';
+import { LeafHasher } from '../../server/custody-log/leaf-hasher';
+import { MicrosReader } from '../../server/custody-log/log-checker';
 import type { LogRow } from '../../server/custody-log/log-store';
 import { hashLeaf } from '../../server/custody-log/merkle';
 import { loadOrCreateSigningKey, type SigningKey } from '../../server/custody-log/signing-key';
@@ -17,16 +18,37 @@ import { silentLogger } from '../../server/shared/logger';
 // agree exactly with the straightforward code they replace. Speed itself is the bench's business.
 
 describe('verify fast paths', () => {
-  it('StringFrontier gives the MerkleFrontier root at every size', () => {
-    const reference = new MerkleFrontier();
-    const fast = new StringFrontier();
-    expect(fast.root().equals(reference.root())).toBe(true);
-    for (let n = 1; n <= 300; n++) {
-      const hash = hashLeaf(randomBytes(n % 50));
-      reference.appendHash(hash);
-      fast.append(hash.toString('latin1'));
-      expect(fast.root().equals(reference.root()), `size ${n}`).toBe(true);
+  it('LeafHasher gives the leaf hashes and the MerkleFrontier roots, page after page', async () => {
+    const leaves = Array.from({ length: 300 }, (_, i) => randomBytes(i % 70));
+    const sizes = [1, 2, 3, 64, 100, 101, 255, 256, 299, 300];
+    const hasher = new LeafHasher([0, ...sizes, 1000]);
+    try {
+      const rows = leaves.map((leaf, idx) => ({ idx, leaf, leaf_hash: Buffer.alloc(0), record_id: null, record_seq: null }));
+      // Uneven pages, an empty one included, all handed over before any answer is read.
+      const pages = [rows.slice(0, 1), rows.slice(1, 100), rows.slice(100, 100), rows.slice(100, 256), rows.slice(256)];
+      const answers = await Promise.all(pages.map((page) => hasher.hash(page)));
+      const reference = new MerkleFrontier();
+      const seen = new Set<number>();
+      pages.forEach((page, p) => {
+        const { hashes, roots } = answers[p]!;
+        expect(hashes.length).toBe(32 * page.length);
+        page.forEach((row, i) => {
+          const hash = reference.appendLeaf(row.leaf);
+          expect(hashes.subarray(32 * i, 32 * i + 32).equals(hash), `leaf ${row.idx}`).toBe(true);
+          const root = roots.get(reference.size);
+          if (sizes.includes(reference.size)) {
+            expect(root?.equals(reference.root()), `root at ${reference.size}`).toBe(true);
+            seen.add(reference.size);
+          } else {
+            expect(root).toBeUndefined();
+          }
+        });
+      });
+      expect([...seen]).toEqual(sizes);
+    } finally {
+      await hasher.close();
     }
+    await expect(hasher.hash([])).rejects.toThrow(/closed/);
   });
 
   it('MicrosReader reads every ts_server exactly as parseMicros does', () => {
