@@ -2,6 +2,7 @@ import type { Board } from '../../devices/firmware-config/boards';
 import { esphomeLockTopics, espRfidCommandTopic, safekeepBoardOf, safekeepCommandTopic, tasmotaCommandTopic } from '../../devices/commands/firmware-commands';
 import { safekeepTopics } from '../../devices/decoders/firmware/safekeep';
 import { codecFor } from '../../devices/transports/firmware-codecs';
+import { TopicFilterSet } from './topic-filter-set';
 
 /**
  * Who may publish and subscribe where. Every topic comes from the helpers the firmware configs,
@@ -117,9 +118,18 @@ export function filtersIntersect(x: string, y: string): boolean {
 const reserved = (topic: string) => topic.startsWith('$');
 const wildcard = (topic: string) => topic.includes('+') || topic.includes('#');
 
+/** Compiled once per ACL: the broker checks every publish and every delivery against it. */
+const compiled = new WeakMap<TopicAcl, { publish: TopicFilterSet; subscribe: TopicFilterSet }>();
+
+function compile(acl: TopicAcl) {
+  let sets = compiled.get(acl);
+  if (!sets) compiled.set(acl, (sets = { publish: new TopicFilterSet(acl.publish), subscribe: new TopicFilterSet(acl.subscribe) }));
+  return sets;
+}
+
 export function mayPublish(acl: TopicAcl, topic: string): boolean {
   if (topic === '' || reserved(topic) || wildcard(topic)) return false;
-  return acl.publish.some((f) => topicMatches(f, topic));
+  return compile(acl).publish.matches(topic);
 }
 
 export function maySubscribe(acl: TopicAcl, filter: string): boolean {
@@ -130,7 +140,7 @@ export function maySubscribe(acl: TopicAcl, filter: string): boolean {
 /** Checked again at delivery, whatever the subscription: defence in depth. */
 export function mayReceive(acl: TopicAcl, topic: string): boolean {
   if (reserved(topic)) return false;
-  return acl.subscribe.some((f) => topicMatches(f, topic));
+  return compile(acl).subscribe.matches(topic);
 }
 
 /**

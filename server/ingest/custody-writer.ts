@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { QueryTypes, Transaction } from 'sequelize';
 import type { Database } from '../db/connect';
 import type { Clock } from '../shared/clock';
@@ -8,6 +9,7 @@ import type { EventBus } from './event-bus';
 import { nextTimestamp, parseMicros } from './timestamp-sequencer';
 import { RecordHeads, type RecordHead } from './record-heads';
 import { isDiskFull } from './disk-full';
+import { WriteQueue, type QueuedJob } from './write-queue';
 
 /** What a job asks to append. The writer sets ts_server, record_seq and record_prev itself. */
 export type AppendInput = LeafEvent;
@@ -27,7 +29,7 @@ export interface WriteContext {
   insertLater(table: string, row: Record<string, unknown>): void;
 }
 
-export interface WriteJob<R> {
+export interface WriteJob<R> extends QueuedJob {
   /** Jobs with a key already committed are answered as duplicates and not run again. */
   idempotencyKey?: string;
   run(ctx: WriteContext): Promise<R>;
@@ -54,6 +56,11 @@ export interface CustodyWriterOptions {
   bus: EventBus;
   /** Upper bound of jobs per transaction: bounds latency and memory under a flood. */
   maxBatch?: number;
+  /**
+   * A batch stops taking jobs after this long (ms): a commit, and the commands and acks behind
+   * it, is never held back by more than this much work. An urgent job waiting ends it sooner.
+   */
+  maxBatchMs?: number;
   /** How often to try again after the disk filled up. */
   resumeProbeMs?: number;
 }
@@ -64,7 +71,7 @@ export interface CustodyWriterOptions {
  * A job that fails is retried alone, so one bad job never takes its batch-mates down with it.
  */
 export class CustodyWriter {
-  private readonly queue: Pending[] = [];
+  private readonly queue = new WriteQueue<Pending>();
   private lastMicros = 0;
   private started = false;
   private readonly heads: RecordHeads;
@@ -74,10 +81,12 @@ export class CustodyWriter {
   private probeTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
   private readonly maxBatch: number;
+  private readonly maxBatchMs: number;
 
   constructor(private readonly options: CustodyWriterOptions) {
     this.log = options.logger.child({ component: 'writer' });
     this.maxBatch = options.maxBatch ?? 1000;
+    this.maxBatchMs = options.maxBatchMs ?? 25;
     this.heads = new RecordHeads(options.db.sequelize);
   }
 
@@ -143,35 +152,44 @@ export class CustodyWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.halted) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      await this.commitBatch(batch);
+      const { items, urgent } = this.queue.take(this.maxBatch);
+      // Urgent batches run whole: they are small, and putting them back would cost their place.
+      const started = performance.now();
+      const enough = urgent ? () => false : () => this.queue.urgentWaiting || performance.now() - started > this.maxBatchMs;
+      const ran = await this.commitBatch(items, enough);
+      this.queue.done(items.slice(0, ran));
+      this.queue.putBack(items.slice(ran));
     }
   }
 
-  private async commitBatch(batch: Pending[]): Promise<void> {
+  /** Commits the batch's jobs from the first until `enough` says stop; returns how many ran. */
+  private async commitBatch(batch: Pending[], enough: () => boolean): Promise<number> {
     let outcomes: JobOutcome<unknown>[];
     try {
-      outcomes = await this.runInTransaction(batch);
+      outcomes = await this.runInTransaction(batch, enough);
     } catch (err) {
-      if (isDiskFull(err)) return this.halt(batch, 'the disk is full');
+      if (isDiskFull(err)) {
+        this.halt(batch, 'the disk is full');
+        return batch.length;
+      }
       if (batch.length === 1) {
         batch[0]!.reject(err);
-        return;
+        return 1;
       }
       // Find the culprit: each job alone, in order, so the others still commit.
-      for (const pending of batch) await this.commitBatch([pending]);
-      return;
+      for (const pending of batch) await this.commitBatch([pending], () => false);
+      return batch.length;
     }
     const leaves: CommittedLeaf[] = [];
-    batch.forEach((pending, i) => {
-      const outcome = outcomes[i]!;
+    outcomes.forEach((outcome, i) => {
       if (!outcome.duplicate) leaves.push(...outcome.leaves);
-      pending.resolve(outcome);
+      batch[i]!.resolve(outcome);
     });
     if (leaves.length > 0) this.options.bus.emit('custody.committed', { leaves });
+    return outcomes.length;
   }
 
-  private async runInTransaction(batch: Pending[]): Promise<JobOutcome<unknown>[]> {
+  private async runInTransaction(batch: Pending[], enough: () => boolean): Promise<JobOutcome<unknown>[]> {
     const { sequelize } = this.options.db;
     const headsOverlay = new Map<string, RecordHead>();
     const later = new Map<string, Record<string, unknown>[]>();
@@ -192,6 +210,7 @@ export class CustodyWriter {
       const existing = await this.existingKeys(batch, transaction);
       const results: JobOutcome<unknown>[] = [];
       for (const { job } of batch) {
+        if (results.length > 0 && enough()) break;
         if (job.idempotencyKey !== undefined && existing.has(job.idempotencyKey)) {
           results.push({ duplicate: true });
           continue;
@@ -264,7 +283,7 @@ export class CustodyWriter {
     this.halted = { reason, since };
     this.log.error({ reason }, 'writes suspended');
     const error = new WriterHaltedError(reason);
-    for (const pending of [...batch, ...this.queue.splice(0)]) pending.reject(error);
+    for (const pending of [...batch, ...this.queue.takeAll()]) pending.reject(error);
     this.options.bus.emit('writer.halted', { reason, since });
     this.scheduleProbe();
   }

@@ -57,6 +57,10 @@ export class DeviceIngest {
     try {
       const outcome = await this.deps.writer.submit({
         idempotencyKey,
+        // A badge means a person waiting at a door, desk or bin: their decision goes ahead of the
+        // queue, but never ahead of earlier reads of the same place (write-queue.ts).
+        urgent: kind === 'badge',
+        lane: device.place ?? deviceId,
         run: async (ctx) => {
           const leaf = await ctx.append({
             type: 'device.read',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boardsOf } from '../../devices/firmware-config/boards';
+import fc from 'fast-check';
+import { TopicFilterSet } from '../../server/broker/topic-filter-set';
 import { aclOverlaps, boardAcl, filterCovers, filtersIntersect, mayPublish, mayReceive, maySubscribe, serverAcl, topicMatches } from '../../server/broker/topic-acl';
 import type { OfficeConfig } from '../../server/config/office-schema';
 import { demoOffice } from '../support/office';
@@ -88,6 +90,18 @@ describe('the topic ACL', () => {
     expect(filtersIntersect('a/+/c', 'a/b/#')).toBe(true);
     expect(filtersIntersect('a/b', 'a/c')).toBe(false);
     expect(filtersIntersect('a', 'a/#')).toBe(true);
+  });
+
+  it('checks a topic against a compiled filter set exactly as against each filter in turn', () => {
+    const level = fc.constantFrom('a', 'b', 'c', '');
+    const filter = fc.tuple(fc.array(fc.oneof(level, fc.constant('+')), { maxLength: 4 }), fc.boolean()).map(([levels, rest]) => [...levels, ...(rest ? ['#'] : [])].join('/'));
+    const topic = fc.array(level, { minLength: 1, maxLength: 5 }).map((levels) => levels.join('/'));
+    fc.assert(
+      fc.property(fc.array(filter.filter((f) => f !== ''), { maxLength: 6 }), topic, (filters, t) => {
+        expect(new TopicFilterSet(filters).matches(t)).toBe(filters.some((f) => topicMatches(f, t)));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it('names boards whose topics overlap, so one could publish as the other', () => {

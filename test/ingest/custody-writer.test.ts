@@ -39,6 +39,43 @@ describe.each(dialects)('custody writer on %s', (dialect) => {
     expect(await f.store.size()).toBe(300);
   });
 
+  it('lets an urgent job ahead of queued work, but never ahead of earlier jobs of its own lane', async () => {
+    f = await writerFixture(dialect, { maxBatchMs: 60_000 });
+    const slow = (n: number, lane: string) =>
+      f.writer.submit({ lane, run: async (ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return (await ctx.append({ type: 'normal', n })).index;
+      } });
+    const normals = Array.from({ length: 40 }, (_, i) => slow(i, `cab-${i % 4}`));
+    const urgent = (lane: string) => f.writer.submit({ urgent: true, lane, run: async (ctx) => (await ctx.append({ type: 'urgent', lane })).index });
+    const elsewhere = urgent('cab-9');
+    const behindItsLane = urgent('cab-1');
+    const [free, held, ...rest] = await Promise.all([elsewhere, behindItsLane, ...normals]);
+    const index = (o: typeof free) => (o.duplicate ? -1 : o.value);
+    // The running batch ends at its first job once an urgent job waits.
+    expect(index(free)).toBe(1);
+    // cab-1 had reads queued before its badge: the badge waits its turn behind them.
+    expect(index(held)).toBe(41);
+    expect(rest.map(index)).toEqual([0, ...Array.from({ length: 39 }, (_, i) => i + 2)]);
+    expect(await f.store.size()).toBe(42);
+  });
+
+  it('ends a batch after its time budget, so a commit is never held behind a flood', async () => {
+    f = await writerFixture(dialect, { maxBatchMs: 5 });
+    let commits = 0;
+    f.bus.on('custody.committed', () => commits++);
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        f.writer.submit({ run: async (ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          return (await ctx.append({ type: 'test.event', n: i })).index;
+        } }),
+      ),
+    );
+    expect(outcomes.map((o) => (o.duplicate ? -1 : o.value))).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(commits).toBeGreaterThanOrEqual(5);
+  });
+
   it('stores a job with a repeated idempotency key once, within a batch and across batches', async () => {
     f = await writerFixture(dialect);
     const job = (n: number) => ({
