@@ -10,6 +10,7 @@ import { nextTimestamp, parseMicros } from './timestamp-sequencer';
 import { RecordHeads, type RecordHead } from './record-heads';
 import { isDiskFull } from './disk-full';
 import { WriteQueue, type QueuedJob } from './write-queue';
+import { DeferredWrites } from './deferred-writes';
 
 /** What a job asks to append. The writer sets ts_server, record_seq and record_prev itself. */
 export type AppendInput = LeafEvent;
@@ -25,8 +26,10 @@ export interface WriteContext {
   readonly now: Date;
   /** Appends one leaf in this transaction. Await each call before the next: order is the log's order. */
   append(input: AppendInput): Promise<CommittedLeaf>;
-  /** Queues a row for one multi-row INSERT at the end of the batch (append-only tables read by no job). */
+  /** Queues a row for one multi-row INSERT at the end of the batch (rows no later job reads back from the database). */
   insertLater(table: string, row: Record<string, unknown>): void;
+  /** Queues an update of the row with this id for the end of the batch (deferred-writes.ts). */
+  updateLater(table: string, id: string, changes: Record<string, unknown>): void;
 }
 
 export interface WriteJob<R> extends QueuedJob {
@@ -192,9 +195,7 @@ export class CustodyWriter {
   private async runInTransaction(batch: Pending[], enough: () => boolean): Promise<JobOutcome<unknown>[]> {
     const { sequelize } = this.options.db;
     const headsOverlay = new Map<string, RecordHead>();
-    const later = new Map<string, Record<string, unknown>[]>();
-    const logRows: Record<string, unknown>[] = [];
-    later.set('log_entries', logRows);
+    const later = new DeferredWrites(['log_entries']);
 
     // IMMEDIATE takes SQLite's write lock up front, so a second process (a CLI checkpoint) waits instead of failing.
     const type = this.options.db.dialect === 'sqlite' ? Transaction.TYPES.IMMEDIATE : undefined;
@@ -236,7 +237,7 @@ export class CustodyWriter {
             const leafHash = hashLeaf(leaf);
             const index = nextIndex++;
             if (recordId) headsOverlay.set(recordId, { seq: event.record_seq!, hash: leafHash.toString('hex') });
-            logRows.push({
+            later.insert('log_entries', {
               idx: index,
               leaf,
               leaf_hash: leafHash,
@@ -247,17 +248,13 @@ export class CustodyWriter {
             jobLeaves.push(committed);
             return committed;
           },
-          insertLater: (table, row) => {
-            const rows = later.get(table) ?? [];
-            rows.push(row);
-            later.set(table, rows);
-          },
+          insertLater: (table, row) => later.insert(table, row),
+          updateLater: (table, id, changes) => later.update(table, id, changes),
         };
         const value = await job.run(ctx);
         results.push({ duplicate: false, value, leaves: jobLeaves });
       }
-      const qi = sequelize.getQueryInterface();
-      for (const [table, rows] of later) if (rows.length > 0) await qi.bulkInsert(table, rows, { transaction });
+      await later.flush(sequelize, transaction);
       return results;
     });
     // Only now, after the commit, does the writer's view of the log move forward.

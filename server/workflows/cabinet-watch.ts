@@ -67,10 +67,7 @@ export class CabinetWatch {
               alerts.push(await writeAlert(ctx, o));
               if (doorOpenSince) this.reported.set(cabinet.id, doorOpenSince);
             } else if (o.kind === 'visit.end') {
-              await FileRecord.sequelize!.query('UPDATE cabinet_visits SET ended_at = :now, end_reason = :reason WHERE id = :id', {
-                replacements: { id: o.visitId, reason: o.reason, now: ctx.now.toISOString() },
-                transaction: ctx.transaction,
-              });
+              ctx.updateLater('cabinet_visits', o.visitId, { ended_at: ctx.now, end_reason: o.reason });
               await ctx.append({ type: 'cabinet.visit_ended', location: cabinet.id, actor: visit!.actor, reason: o.reason });
               correlator.visits.set(ctx.transaction, cabinet.id, null);
             } else if (o.kind === 'command') commands.push({ deviceId: o.deviceId, command: o.command });

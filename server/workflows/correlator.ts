@@ -176,7 +176,6 @@ export class Correlator {
 
   private async apply(ctx: WriteContext, outcomes: Outcome[], deviceId: string, evidenceId: string, after: AfterCommit): Promise<void> {
     const { transaction } = ctx;
-    const sequelize = FileRecord.sequelize!;
     for (const o of outcomes) {
       switch (o.kind) {
         case 'fact':
@@ -203,18 +202,14 @@ export class Correlator {
         }
         case 'visit.start': {
           const id = uuidv7();
-          await sequelize.query(
-            'INSERT INTO cabinet_visits (id, cabinet_id, person_id, started_at, last_activity_at) VALUES (:id, :cabinet, :person, :now, :now)',
-            { replacements: { id, cabinet: o.cabinetId, person: o.personId, now: ctx.now.toISOString() }, transaction },
-          );
+          const now = ctx.now.toISOString();
+          // Read back only through the in-memory open visits, never by a later job's SQL.
+          ctx.insertLater('cabinet_visits', { id, cabinet_id: o.cabinetId, person_id: o.personId, started_at: now, last_activity_at: now });
           this.visits.set(transaction, o.cabinetId, { id, cabinetId: o.cabinetId, personId: o.personId, actor: o.actor, startedAt: ctx.now, lastActivityAt: ctx.now });
           break;
         }
         case 'visit.end':
-          await sequelize.query('UPDATE cabinet_visits SET ended_at = :now, end_reason = :reason WHERE id = :id', {
-            replacements: { id: o.visitId, reason: o.reason, now: ctx.now.toISOString() },
-            transaction,
-          });
+          ctx.updateLater('cabinet_visits', o.visitId, { ended_at: ctx.now, end_reason: o.reason });
           this.visits.set(transaction, o.cabinetId, null);
           break;
         case 'alert':

@@ -1,0 +1,102 @@
+import type { Sequelize, Transaction } from 'sequelize';
+
+/**
+ * Rows a batch's jobs write but no later job of the batch reads back from the database, held
+ * until the batch ends and then written with a few multi-row statements. Each statement is a
+ * round trip to SQLite's thread; one per read made the writer wait on them, not work.
+ *
+ * An update of a row inserted earlier in the same batch is folded into that row, so the order
+ * of the statements at the end never matters.
+ */
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+/** Rows per UPDATE: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const UPDATE_CHUNK = 200;
+
+export class DeferredWrites {
+  private readonly inserts = new Map<string, Record<string, unknown>[]>();
+  private readonly insertedById = new Map<string, Map<string, Record<string, unknown>>>();
+  private readonly updates = new Map<string, Map<string, Record<string, unknown>>>();
+
+  /** Tables listed here are written first, in this order (the log before what refers to it). */
+  constructor(first: readonly string[] = []) {
+    for (const table of first) this.inserts.set(table, []);
+  }
+
+  insert(table: string, row: Record<string, unknown>): void {
+    checkIdentifier(table);
+    const rows = this.inserts.get(table) ?? [];
+    rows.push(row);
+    this.inserts.set(table, rows);
+    if (typeof row.id === 'string') {
+      const byId = this.insertedById.get(table) ?? new Map<string, Record<string, unknown>>();
+      byId.set(row.id, row);
+      this.insertedById.set(table, byId);
+    }
+  }
+
+  /**
+   * Sets `changes` on the row with this id: on the pending row itself when this batch inserts it.
+   * Give timestamps as Dates, so PostgreSQL gets them typed.
+   */
+  update(table: string, id: string, changes: Record<string, unknown>): void {
+    checkIdentifier(table);
+    for (const column of Object.keys(changes)) checkIdentifier(column);
+    const pending = this.insertedById.get(table)?.get(id);
+    if (pending) {
+      // Written by the same INSERT as the row's other timestamps, so in the same form (ISO text).
+      for (const [column, value] of Object.entries(changes)) pending[column] = value instanceof Date ? value.toISOString() : value;
+      return;
+    }
+    const byId = this.updates.get(table) ?? new Map<string, Record<string, unknown>>();
+    byId.set(id, { ...byId.get(id), ...changes });
+    this.updates.set(table, byId);
+  }
+
+  async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
+    const qi = sequelize.getQueryInterface();
+    for (const [table, rows] of this.inserts) if (rows.length > 0) await qi.bulkInsert(table, rows, { transaction });
+    for (const [table, byId] of this.updates) {
+      // Rows changing the same columns share one statement: SET col = CASE id WHEN … END.
+      const byColumns = new Map<string, [string, Record<string, unknown>][]>();
+      for (const [id, changes] of byId) {
+        const key = Object.keys(changes).sort().join(',');
+        byColumns.set(key, [...(byColumns.get(key) ?? []), [id, changes]]);
+      }
+      for (const [key, entries] of byColumns) {
+        for (let i = 0; i < entries.length; i += UPDATE_CHUNK) {
+          const { sql, bind } = caseUpdate(table, key.split(','), entries.slice(i, i + UPDATE_CHUNK), sequelize.getDialect());
+          await sequelize.query(sql, { bind, transaction });
+        }
+      }
+    }
+  }
+}
+
+function caseUpdate(table: string, columns: string[], entries: [string, Record<string, unknown>][], dialect: string): { sql: string; bind: unknown[] } {
+  const bind: unknown[] = [];
+  const param = (value: unknown) => {
+    bind.push(value instanceof Date && dialect !== 'postgres' ? value.toISOString() : value);
+    return `$${bind.length}`;
+  };
+  const sets = columns.map((column) => {
+    const sample = entries.map(([, changes]) => changes[column]).find((v) => v !== null && v !== undefined);
+    if (sample === undefined) return `"${column}" = NULL`;
+    const whens = entries.map(([id, changes]) => `WHEN ${param(id)} THEN ${param(changes[column] ?? null)}`).join(' ');
+    // PostgreSQL types a CASE of untyped parameters as text: cast back to the column's own type.
+    const cast = dialect === 'postgres' ? `::${pgTypeOf(sample)}` : '';
+    return `"${column}" = (CASE "id" ${whens} END)${cast}`;
+  });
+  const ids = entries.map(([id]) => param(id)).join(', ');
+  return { sql: `UPDATE "${table}" SET ${sets.join(', ')} WHERE "id" IN (${ids})`, bind };
+}
+
+function pgTypeOf(value: unknown): string {
+  if (value instanceof Date) return 'timestamptz';
+  if (typeof value === 'number') return 'numeric';
+  if (typeof value === 'boolean') return 'boolean';
+  return 'text';
+}
+
+function checkIdentifier(name: string): void {
+  if (!IDENTIFIER.test(name)) throw new Error(`deferred write: "${name}" is not a plain table or column name`);
+}

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { QueryTypes } from 'sequelize';
+import { dialectsUnderTest } from '../support/databases';
+import { writerFixture, type WriterFixture } from '../support/writer-fixture';
+
+const dialects = await dialectsUnderTest();
+
+/** Deferred inserts and updates, through the writer, on cabinet_visits (a table with timestamps). */
+describe.each(dialects)('deferred writes on %s', (dialect) => {
+  let f: WriterFixture;
+  afterEach(async () => f?.close());
+
+  async function seedPeopleAndCabinet(): Promise<void> {
+    const { sequelize } = f.db;
+    const now = new Date().toISOString();
+    await sequelize.query(`INSERT INTO sites (id, name, created_at, updated_at) VALUES ('s', 'Site', :now, :now)`, { replacements: { now } });
+    await sequelize.query(`INSERT INTO rooms (id, site_id, name, kind, created_at, updated_at) VALUES ('r', 's', 'Room', 'file_room', :now, :now)`, { replacements: { now } });
+    await sequelize.query(`INSERT INTO cabinets (id, room_id, name, created_at, updated_at) VALUES ('c', 'r', 'Cab', :now, :now)`, { replacements: { now } });
+    for (const id of ['p1', 'p2', 'p3'])
+      await sequelize.query(`INSERT INTO people (id, name, role, active, pseudonym, created_at, updated_at) VALUES (:id, :id, 'staff', :yes, :pseudo, :now, :now)`, {
+        replacements: { id, now, yes: true, pseudo: `ps-${id}` },
+      });
+  }
+
+  const visits = () =>
+    f.db.sequelize.query<{ id: string; ended_at: unknown; end_reason: string | null }>('SELECT id, ended_at, end_reason FROM cabinet_visits ORDER BY id', { type: QueryTypes.SELECT });
+
+  it('writes inserts and updates at the end of the batch, folding an update of a row inserted in the same batch into it', async () => {
+    f = await writerFixture(dialect);
+    await seedPeopleAndCabinet();
+    const t0 = new Date('2026-11-22T10:00:00.000Z');
+    const row = (id: string, person: string) => ({ id, cabinet_id: 'c', person_id: person, started_at: t0.toISOString(), last_activity_at: t0.toISOString() });
+    await f.writer.submit({ run: async (ctx) => {
+      ctx.insertLater('cabinet_visits', row('v1', 'p1'));
+      ctx.insertLater('cabinet_visits', row('v2', 'p2'));
+    } });
+    const ended = new Date('2026-11-22T10:05:00.000Z');
+    await Promise.all([
+      f.writer.submit({ run: async (ctx) => {
+        ctx.insertLater('cabinet_visits', row('v3', 'p3'));
+        ctx.updateLater('cabinet_visits', 'v3', { ended_at: ended, end_reason: 'door_closed' });
+      } }),
+      f.writer.submit({ run: async (ctx) => ctx.updateLater('cabinet_visits', 'v1', { ended_at: ended, end_reason: 'timeout' }) }),
+      f.writer.submit({ run: async (ctx) => ctx.updateLater('cabinet_visits', 'v2', { ended_at: ended, end_reason: 'door_closed' }) }),
+    ]);
+    const rows = await visits();
+    expect(rows.map((r) => [r.id, r.end_reason, new Date(String(r.ended_at instanceof Date ? r.ended_at.toISOString() : r.ended_at)).toISOString()])).toEqual([
+      ['v1', 'timeout', ended.toISOString()],
+      ['v2', 'door_closed', ended.toISOString()],
+      ['v3', 'door_closed', ended.toISOString()],
+    ]);
+  });
+
+  it('writes nothing of a batch whose deferred statements fail, and refuses names that are not plain identifiers', async () => {
+    f = await writerFixture(dialect);
+    await seedPeopleAndCabinet();
+    await expect(f.writer.submit({ run: async (ctx) => ctx.updateLater('cabinet_visits; DROP TABLE people', 'x', { end_reason: 'x' }) })).rejects.toThrow(/not a plain table or column name/);
+    // A foreign key the database refuses at the end of the batch: the job's leaf goes too.
+    const before = await f.store.size();
+    await expect(
+      f.writer.submit({ run: async (ctx) => {
+        await ctx.append({ type: 'test.event' });
+        ctx.insertLater('cabinet_visits', { id: 'bad', cabinet_id: 'no-such-cabinet', person_id: 'p1', started_at: new Date().toISOString(), last_activity_at: new Date().toISOString() });
+      } }),
+    ).rejects.toThrow();
+    expect(await f.store.size()).toBe(before);
+    expect(await visits()).toEqual([]);
+  });
+});
