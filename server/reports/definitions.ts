@@ -3,11 +3,10 @@ import { z } from 'zod';
 import { FileRecord, Person } from '../db/models';
 import { decodeLeaf } from '../custody-log/leaf';
 import type { Services } from '../services';
-import type { Report } from './report';
+import { when, type Report } from './report';
+import { checkedPeriod, periodFields } from './period';
 import { DomainError } from '../domain/records-service';
 import { outsideWalls, wallsOf } from '../domain/ethical-walls';
-
-const when = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '');
 
 /** Pseudonyms to names for people allowed to read a report; the log itself never holds names. */
 async function namesOf(pseudonyms: Iterable<string>): Promise<Map<string, string>> {
@@ -58,14 +57,15 @@ export async function custodyReport(s: Services, q: z.infer<typeof custodyQuery>
   };
 }
 
-export const periodQuery = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-  cabinet: z.string().trim().min(1).max(64).optional(),
-});
+export const cabinetAccessQuery = checkedPeriod(
+  z.strictObject({
+    ...periodFields,
+    cabinet: z.string().trim().min(1).max(64).optional(),
+  }),
+);
 
 /** Who opened which cabinet and when, and who was refused. */
-export async function cabinetAccessReport(s: Services, q: z.infer<typeof periodQuery>): Promise<Report> {
+export async function cabinetAccessReport(s: Services, q: z.infer<typeof cabinetAccessQuery>): Promise<Report> {
   const from = q.from ?? '1970-01-01';
   const to = q.to ? `${q.to}T23:59:59.999Z` : '9999-12-31';
   const visits = await s.db.sequelize.query<{ cabinet_id: string; name: string; started_at: string; ended_at: string | null; end_reason: string | null }>(

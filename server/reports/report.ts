@@ -7,6 +7,17 @@ export interface Report {
   rows: Record<string, string | number | null>[];
 }
 
+/** What a report builder hands the route: the report, and what its custody-log entry may name. */
+export interface BuiltReport extends Report {
+  /** Files the report is about: the viewing is logged once per file. */
+  records?: string[];
+  /** Extra fields for the `report.viewed` entry: ids, dates and counts only, never names. */
+  logged?: Record<string, string | number | boolean>;
+}
+
+/** An instant as reports print it: to the second, in UTC, saying so. */
+export const when = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '');
+
 /** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with a quote. */
 export function toCsv(report: Report): string {
   const cell = (value: string | number | null) => {

@@ -97,9 +97,45 @@ function TextField({ label, value, onChange, placeholder, type = 'text' }: { lab
   );
 }
 
+function SelectField({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+const periodValid = (p: { from: string; to: string }) => !p.from || !p.to || p.from <= p.to;
+
+/** From and to dates; a period that ends before it starts is not sent (the server would refuse it too). */
+function PeriodFields({ value, onChange }: { value: { from: string; to: string }; onChange: (p: { from: string; to: string }) => void }) {
+  return (
+    <>
+      <TextField label="From" type="date" value={value.from} onChange={(from) => onChange({ ...value, from })} />
+      <TextField label="To" type="date" value={value.to} onChange={(to) => onChange({ ...value, to })} />
+      {periodValid(value) ? null : (
+        <p className="field-error" role="alert">
+          “To” is before “From”.
+        </p>
+      )}
+    </>
+  );
+}
+
 export function ReportsPage() {
   const [custody, setCustody] = useState({ barcode: '', client: '', matter: '' });
   const [period, setPeriod] = useState({ from: '', to: '', cabinet: '' });
+  const [shredding, setShredding] = useState({ from: '', to: '', bin: '' });
+  const [visits, setVisits] = useState({ from: '', to: '' });
+  const [holds, setHolds] = useState('');
   const opt = (v: string) => (v.trim() ? v.trim() : undefined);
   const custodyValid = Boolean(custody.barcode.trim() || (custody.client.trim() && custody.matter.trim()));
   return (
@@ -117,10 +153,46 @@ export function ReportsPage() {
           <TextField label="or client" value={custody.client} onChange={(client) => setCustody((c) => ({ ...c, client }))} />
           <TextField label="and matter" value={custody.matter} onChange={(matter) => setCustody((c) => ({ ...c, matter }))} />
         </ReportCard>
-        <ReportCard name="cabinet-access" title="Cabinet access" description="Who opened which cabinet and when, and who was refused." valid params={{ from: opt(period.from), to: opt(period.to), cabinet: opt(period.cabinet) }}>
-          <TextField label="From" type="date" value={period.from} onChange={(from) => setPeriod((p) => ({ ...p, from }))} />
-          <TextField label="To" type="date" value={period.to} onChange={(to) => setPeriod((p) => ({ ...p, to }))} />
+        <ReportCard
+          name="cabinet-access"
+          title="Cabinet access"
+          description="Who opened which cabinet and when, and who was refused."
+          valid={periodValid(period)}
+          params={{ from: opt(period.from), to: opt(period.to), cabinet: opt(period.cabinet) }}
+        >
+          <PeriodFields value={period} onChange={(p) => setPeriod((c) => ({ ...c, ...p }))} />
           <TextField label="Cabinet (optional)" value={period.cabinet} onChange={(cabinet) => setPeriod((p) => ({ ...p, cabinet }))} placeholder="cab-1" />
+        </ReportCard>
+        <ReportCard
+          name="shredding"
+          title="Shredding and certificates"
+          description="Pickups from the shred bins in a period, with their certificates of destruction; pickups without a certificate are flagged."
+          valid={periodValid(shredding)}
+          params={{ from: opt(shredding.from), to: opt(shredding.to), bin: opt(shredding.bin) }}
+        >
+          <PeriodFields value={shredding} onChange={(p) => setShredding((c) => ({ ...c, ...p }))} />
+          <TextField label="Bin (optional)" value={shredding.bin} onChange={(bin) => setShredding((c) => ({ ...c, bin }))} placeholder="shred-1" />
+        </ReportCard>
+        <ReportCard
+          name="visitors"
+          title="Visitor log"
+          description="Who visited in a period, for whom and why, under which NDA, and how they signed out. Contains visitors' personal data."
+          valid={periodValid(visits)}
+          params={{ from: opt(visits.from), to: opt(visits.to) }}
+        >
+          <PeriodFields value={visits} onChange={setVisits} />
+        </ReportCard>
+        <ReportCard name="holds" title="Legal holds" description="Holds on files, matters and clients: who placed and approved them, the files covered, and releases." valid params={{ active: opt(holds) }}>
+          <SelectField
+            label="Holds to show"
+            value={holds}
+            onChange={setHolds}
+            options={[
+              { value: '', label: 'Active and released' },
+              { value: 'true', label: 'Active only' },
+              { value: 'false', label: 'Released only' },
+            ]}
+          />
         </ReportCard>
         <ReportCard name="overdue" title="Overdue files" description="Files out past their due time, and who has them." valid params={{}} />
         <ReportCard name="policy-acknowledgements" title="Policy acknowledgements" description="Who has acknowledged the current file-handling policy." valid params={{}} />

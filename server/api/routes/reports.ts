@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import type { Report } from '../../reports/report';
-import { toCsv } from '../../reports/report';
+import { toCsv, type BuiltReport } from '../../reports/report';
 import { toPdf } from '../../reports/pdf';
-import { cabinetAccessReport, custodyQuery, custodyReport, overdueReport, periodQuery, policyAcknowledgementReport } from '../../reports/definitions';
+import { cabinetAccessQuery, cabinetAccessReport, custodyQuery, custodyReport, overdueReport, policyAcknowledgementReport } from '../../reports/definitions';
+import { shreddingQuery, shreddingReport } from '../../reports/shredding-report';
+import { visitorLogQuery, visitorLogReport } from '../../reports/visitor-report';
+import { holdsQuery, holdsReport } from '../../reports/holds-report';
 import type { Services } from '../../services';
 import { defineRoute, type RouteDef } from '../route';
 
@@ -10,13 +12,14 @@ const format = z.enum(['json', 'csv', 'pdf']).default('json');
 
 /**
  * One route per report, each answering JSON, CSV or PDF. Viewing or exporting a report is itself
- * a custody-log entry (who looked at what), with the files it covered when it is about files.
+ * a custody-log entry (who looked at what), with the files it covered when it is about files,
+ * and the period and counts the report says it logs (`logged`): never names, never typed filters.
  */
 function reportRoute<Q extends z.ZodObject>(
   name: string,
   summary: string,
   query: Q,
-  build: (s: Services, q: z.infer<Q>, viewer: { personId: string | null }) => Promise<Report & { records?: string[] }>,
+  build: (s: Services, q: z.infer<Q>, viewer: { personId: string | null }) => Promise<BuiltReport>,
 ): RouteDef {
   return defineRoute({
     method: 'get',
@@ -30,7 +33,7 @@ function reportRoute<Q extends z.ZodObject>(
       const report = await build(s, filters as z.infer<Q>, { personId: principal?.user.person_id ?? null });
       await s.writer.submit({
         run: async (ctx) => {
-          const base = { type: 'report.viewed', actor: actor, report: name, format: as };
+          const base = { ...report.logged, type: 'report.viewed', actor: actor, report: name, format: as };
           if (!report.records?.length) await ctx.append(base);
           for (const record of report.records ?? []) await ctx.append({ ...base, record });
         },
@@ -45,7 +48,10 @@ function reportRoute<Q extends z.ZodObject>(
 
 export const reportRoutes = [
   reportRoute('custody', 'Custody of a file or of a matter', custodyQuery, custodyReport),
-  reportRoute('cabinet-access', 'Access per cabinet over a period', periodQuery, cabinetAccessReport),
+  reportRoute('cabinet-access', 'Access per cabinet over a period', cabinetAccessQuery, cabinetAccessReport),
+  reportRoute('shredding', 'Shred-bin pickups over a period, with their certificates of destruction', shreddingQuery, shreddingReport),
+  reportRoute('visitors', 'Visitor log over a period', visitorLogQuery, (s, q) => visitorLogReport(s, q)),
+  reportRoute('holds', 'Legal holds, active or released', holdsQuery, holdsReport),
   reportRoute('overdue', 'Files out past their due time', z.strictObject({}), (s) => overdueReport(s)),
   reportRoute('policy-acknowledgements', 'Confidentiality policy acknowledgements', z.strictObject({}), (s) => policyAcknowledgementReport(s)),
 ];
