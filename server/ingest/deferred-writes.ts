@@ -11,6 +11,8 @@ import type { Sequelize, Transaction } from 'sequelize';
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 /** Rows per UPDATE: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const UPDATE_CHUNK = 200;
+/** Bound parameters per INSERT: under SQLite's 32,766 (and PostgreSQL's 65,535). */
+const MAX_PARAMETERS = 30_000;
 
 export class DeferredWrites {
   private readonly inserts = new Map<string, Record<string, unknown>[]>();
@@ -53,8 +55,16 @@ export class DeferredWrites {
   }
 
   async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
-    const qi = sequelize.getQueryInterface();
-    for (const [table, rows] of this.inserts) if (rows.length > 0) await qi.bulkInsert(table, rows, { transaction });
+    const dialect = sequelize.getDialect();
+    for (const [table, rows] of this.inserts) {
+      const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+      for (const column of columns) checkIdentifier(column);
+      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, columns.length)));
+      for (let i = 0; i < rows.length; i += perStatement) {
+        const { sql, bind } = multiRowInsert(table, columns, rows.slice(i, i + perStatement), dialect);
+        await sequelize.query(sql, { bind, transaction });
+      }
+    }
     for (const [table, byId] of this.updates) {
       // Rows changing the same columns share one statement: SET col = CASE id WHEN … END.
       const byColumns = new Map<string, [string, Record<string, unknown>][]>();
@@ -70,6 +80,23 @@ export class DeferredWrites {
       }
     }
   }
+}
+
+/**
+ * One INSERT with bound values: nothing is escaped into the SQL text (a leaf would otherwise
+ * travel as a hex literal), and SQLite parses a short statement.
+ */
+function multiRowInsert(table: string, columns: string[], rows: Record<string, unknown>[], dialect: string): { sql: string; bind: unknown[] } {
+  const bind: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const slots = columns.map((column) => {
+      const value = row[column] ?? null;
+      bind.push(value instanceof Date && dialect !== 'postgres' ? value.toISOString() : value);
+      return `$${bind.length}`;
+    });
+    return `(${slots.join(', ')})`;
+  });
+  return { sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, bind };
 }
 
 function caseUpdate(table: string, columns: string[], entries: [string, Record<string, unknown>][], dialect: string): { sql: string; bind: unknown[] } {

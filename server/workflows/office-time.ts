@@ -14,11 +14,22 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/**
+ * The last answer per zone, by the minute it is for: every badge checks several schedule rules
+ * within the same minute, and every zone offset in use is a whole number of minutes.
+ */
+const lastByZone = new Map<string, { minute: number; local: { day: Weekday; hhmm: string } }>();
+
 /** Wall-clock day and time in the office's zone: schedules are written in local time. */
 export function localTime(now: Date, timeZone: string): { day: Weekday; hhmm: string } {
+  const minute = Math.floor(now.getTime() / 60_000);
+  const last = lastByZone.get(timeZone);
+  if (last?.minute === minute) return last.local;
   const parts = formatterFor(timeZone).formatToParts(now);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { day: WEEKDAY_OF[get('weekday')] ?? 'mon', hhmm: `${get('hour')}:${get('minute')}` };
+  const local = Object.freeze({ day: WEEKDAY_OF[get('weekday')] ?? 'mon', hhmm: `${get('hour')}:${get('minute')}` });
+  lastByZone.set(timeZone, { minute, local });
+  return local;
 }
 
 /** True when `now` falls on one of `days` between `from` (inclusive) and `to` (exclusive); no times means all day. */
