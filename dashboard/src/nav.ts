@@ -17,7 +17,7 @@ export const DESK: readonly Role[] = ['kiosk', 'reception', 'manager', 'admin'];
 export const NAV: readonly NavItem[] = [
   { path: '/', label: 'Live activity', roles: STAFF, state: 'ready' },
   { path: '/files', label: 'Files', roles: STAFF, state: 'ready' },
-  { path: '/cabinets', label: 'Cabinets', roles: MANAGERS, state: 'coming' },
+  { path: '/cabinets', label: 'Cabinets', roles: MANAGERS, state: 'ready' },
   { path: '/alerts', label: 'Alerts', roles: MANAGERS, state: 'ready' },
   { path: '/visitors', label: 'Visitors', roles: ['reception', 'staff', ...MANAGERS], state: 'ready' },
   { path: '/shredding', label: 'Shredding', roles: STAFF, state: 'ready' },

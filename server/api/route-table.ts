@@ -10,6 +10,7 @@ import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { disposalRoutes } from './routes/disposal';
 import { visitorRoutes } from './routes/visitors';
+import { cabinetRoutes } from './routes/cabinets';
 
 /** Every HTTP route of the server. A route exists only if it is here, with its access rule. */
-export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...authRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes, ...adminRoutes, ...disposalRoutes, ...visitorRoutes];
+export const ROUTES: readonly RouteDef[] = [...healthRoutes, ...authRoutes, ...recordRoutes, ...logRoutes, ...deviceRoutes, ...alertRoutes, ...fileRoutes, ...reportRoutes, ...adminRoutes, ...disposalRoutes, ...visitorRoutes, ...cabinetRoutes];

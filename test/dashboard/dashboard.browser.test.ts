@@ -326,13 +326,24 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
     expect(text).toMatch(/\/Title\s*(\(|<|\d+ 0 R)/);
   });
 
+  it('downloads the legal-holds report, filtered, as CSV', async () => {
+    await page.goto(`${proxy.url}/reports`);
+    const card = page.locator('[data-report="holds"]');
+    await card.getByLabel('Holds to show').selectOption('true');
+    await card.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => card.locator('.report-preview').innerText()).toContain('Active legal holds');
+    const [csv] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: 'Download CSV' }).click()]);
+    expect(csv.suggestedFilename()).toMatch(/^holds-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(readFileSync((await csv.path())!, 'utf8').split('\r\n')[0]).toBe('Scope,Reason,Placed by,Approved by,Placed,Files covered,Status,Released,Released by,Release reason');
+  });
+
   const PAGES: [name: string, path: string, ready: (p: Page) => Promise<unknown>][] = [
     ['live-activity', '/', (p) => p.locator('.topbar [data-connection="live"]').waitFor()],
     ['files-search', '/files?q=Delacroix', (p) => p.locator('table tbody tr').first().waitFor()],
     ['file-custody', `/files/${CAB4_FILE}`, (p) => p.getByTestId('verified-mark').waitFor({ timeout: 10_000 })],
     ['alerts', '/alerts', (p) => p.getByTestId('alerts').waitFor()],
     ['health-and-devices', '/system', (p) => p.getByTestId('devices').waitFor()],
-    ['cabinets-coming', '/cabinets', (p) => p.getByTestId('coming').waitFor()],
+    ['cabinets', '/cabinets', (p) => p.getByTestId('cabinets').waitFor()],
     ['visitors', '/visitors', (p) => p.getByRole('heading', { name: /On site now/ }).waitFor()],
     ['roll-call', '/visitors/roll-call', (p) => p.getByTestId('roll-call').waitFor()],
     ['reports', '/reports', (p) => p.locator('[data-report]').first().waitFor()],

@@ -7,7 +7,7 @@ import { startTestServer, type ServerFixture } from '../support/server';
 import type { ApiClient } from '../support/auth-client';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { builtDashboard } from './support/dashboard-build';
-import { createAccount, totpCode, type Account } from './support/accounts';
+import { createAccount, type Account } from './support/accounts';
 import { seedOffice } from './support/office';
 import { screenshot, seriousViolations } from './support/page-tools';
 import { qrCodeY4m } from './support/y4m';
@@ -15,7 +15,8 @@ import { qrCodeY4m } from './support/y4m';
 /**
  * The reception kiosk in Chromium with a fake camera: Chromium plays a Y4M video of a QR code as
  * its webcam (--use-file-for-fake-video-capture), and the page decodes it with @zxing/library.
- * The visitor is pre-registered through the real visitors API; the kiosk signs them in.
+ * The visitor is pre-registered through the real visitors API; the kiosk signs them in, and out
+ * again when the badge it printed is shown to the camera or the handheld scanner.
  */
 const NDA_TEXT = 'Everything you see or hear in this office about our clients is confidential.\n\nYou will not copy, photograph or remove any document.';
 
@@ -41,6 +42,11 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
   };
   const checkA11y = async (screen: string) => {
     for (const v of await seriousViolations(page)) violations.push(`${screen}: ${v}`);
+  };
+  /** What the kiosk sends once the visitor has read the agreement and typed their name. */
+  const ndaAcceptance = async (typed_name: string) => {
+    const nda = await manager.json<{ version: number; sha256: string }>('GET', '/api/v1/visitors/nda');
+    return { version: nda.body.version, sha256: nda.body.sha256, typed_name };
   };
   const preregister = async (name: string, company: string) => {
     const r = await manager.json<{ token: string }>('POST', '/api/v1/visitors/preregistrations', {
@@ -144,78 +150,54 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
     await page.getByRole('heading', { name: 'Welcome' }).waitFor();
   }, 90_000);
 
-  it('reads the printed badge back through the camera to sign out', async () => {
+  it('reads the printed badge back through the camera to sign out, and greets by first name only', async () => {
     expect(badgeToken).not.toBeNull();
     // The visitor now holds up the badge the kiosk printed.
     showToCamera(badgeToken!);
     await page.goto(`${f.url}/kiosk`);
     await page.getByRole('button', { name: /I’m leaving/ }).click();
     await page.getByRole('heading', { name: 'Sign out' }).waitFor();
-    const decoded = page.getByTestId('decoded');
-    await decoded.waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/visitors/sign-out'), { timeout: 30_000 });
+    const response = await answered.catch(async (err: unknown) => {
       throw new Error(`${String(err)}\ncamera: ${await page.locator('.camera').getAttribute('class').catch(() => 'gone')}\nscreen: ${await page.locator('main').innerText()}`);
     });
-    expect(await decoded.innerText()).toContain(badgeToken!);
-    // The server has no sign-out-by-token endpoint yet: the kiosk says so and sends them to the desk.
-    await page.getByRole('heading', { name: 'Please sign out at the desk' }).waitFor();
-    await checkA11y('kiosk sign-out at the desk');
-    await page.getByRole('button', { name: 'Start again' }).click();
-
-    // Against the endpoint the kiosk expects (POST /api/v1/visitors/sign-out { token }), it signs out.
-    const bodies: unknown[] = [];
-    await page.route('**/api/v1/visitors/sign-out', async (route) => {
-      bodies.push(route.request().postDataJSON());
-      await route.fulfill({ status: 200, json: { visit_id: 'v1', signed_out_at: new Date().toISOString(), first_name: 'Ada' } });
-    });
-    try {
-      await page.getByRole('button', { name: /I’m leaving/ }).click();
-      await page.getByRole('heading', { name: 'Goodbye, Ada' }).waitFor({ timeout: 30_000 });
-      expect(bodies).toEqual([{ token: badgeToken }]);
-      await screenshot(page, 'kiosk-signed-out');
-    } finally {
-      await page.unroute('**/api/v1/visitors/sign-out');
-    }
+    expect(response.status()).toBe(200);
+    expect(response.request().postDataJSON()).toEqual({ token: badgeToken });
+    await page.getByRole('heading', { name: 'Goodbye, Ada' }).waitFor();
+    expect(await page.locator('main').innerText()).not.toContain('Lovelace');
+    await checkA11y('kiosk signed out');
+    await screenshot(page, 'kiosk-signed-out');
+    const signedOut = (await manager.json<{ visits: { name: string; sign_out_reason: string }[] }>('GET', '/api/v1/visitors/visits?status=signed_out')).body.visits;
+    expect(signedOut.find((v) => v.name === 'Ada Lovelace')?.sign_out_reason).toBe('badge_returned');
     await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
     showToCamera(invitation);
   }, 90_000);
 
-  it('sends walk-ins to the desk under the kiosk account, and signs them in when the kiosk can list hosts', async () => {
+  it('signs a walk-in in under the kiosk account, choosing the host from a searchable list', async () => {
     await page.goto(`${f.url}/kiosk`);
     await page.getByRole('button', { name: /I don’t have a code/ }).click();
-    await page.getByRole('heading', { name: 'Please sign in at the desk' }).waitFor();
-    await page.getByRole('button', { name: 'Start again' }).click();
-
-    // A manager at the kiosk can read the staff directory: the walk-in form appears.
-    const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    desk.setDefaultTimeout(10_000);
-    try {
-      const p = await desk.newPage();
-      const helen = await createAccount(f.server, 'manager', 'helen-at-desk');
-      await p.goto(`${f.url}/kiosk`);
-      await p.getByLabel('Username').fill(helen.username);
-      await p.getByLabel('Password').fill(helen.password);
-      await p.getByRole('button', { name: 'Sign in' }).click();
-      await p.getByLabel('Code').fill(totpCode(helen.secret!));
-      await p.getByRole('button', { name: 'Continue' }).click();
-      await p.getByRole('button', { name: /I don’t have a code/ }).click();
-      await p.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
-      await p.getByRole('button', { name: 'Continue' }).click();
-      expect(await p.locator('.kiosk-error').allInnerTexts()).toEqual(['Please enter your name.', 'Please choose whom you are visiting.']);
-      for (const v of await seriousViolations(p)) violations.push(`kiosk walk-in: ${v}`);
-      await p.getByLabel('Your full name').fill('Charles Babbage');
-      await p.getByLabel('Company (optional)').fill('Difference Engines');
-      await p.getByLabel('Who are you visiting?').selectOption({ label: 'Daniel Voss' });
-      await screenshot(p, 'kiosk-walk-in');
-      await p.getByRole('button', { name: 'Continue' }).click();
-      await p.getByRole('heading', { name: 'Confidentiality agreement' }).waitFor();
-      await p.getByLabel('Type your full name to sign').fill('Charles Babbage');
-      await p.getByLabel('I have read this agreement and accept it.').check();
-      await p.getByRole('button', { name: 'Accept and sign in' }).click();
-      await p.getByRole('heading', { name: 'Welcome, Charles' }).waitFor();
-      expect(await p.getByTestId('badge-label').innerText()).toContain('Visiting Daniel Voss');
-    } finally {
-      await desk.close();
-    }
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    expect(await page.locator('.kiosk-error').allInnerTexts()).toEqual(['Please enter your name.', 'Please choose whom you are visiting.']);
+    await checkA11y('kiosk walk-in');
+    await page.getByLabel('Your full name').fill('Charles Babbage');
+    await page.getByLabel('Company (optional)').fill('Difference Engines');
+    const hosts = page.getByRole('group', { name: 'Who are you visiting?' });
+    await hosts.getByLabel('Search by name').fill('vo');
+    await expect.poll(() => hosts.getByRole('radio').count()).toBe(1);
+    await hosts.getByRole('radio', { name: 'Daniel Voss' }).check();
+    await checkA11y('kiosk walk-in host chosen');
+    await screenshot(page, 'kiosk-walk-in');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('heading', { name: 'Confidentiality agreement' }).waitFor();
+    await page.getByLabel('Type your full name to sign').fill('Charles Babbage');
+    await page.getByLabel('I have read this agreement and accept it.').check();
+    await page.getByRole('button', { name: 'Accept and sign in' }).click();
+    await page.getByRole('heading', { name: 'Welcome, Charles' }).waitFor();
+    expect(await page.getByTestId('badge-label').innerText()).toContain('Visiting Daniel Voss');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('heading', { name: 'Welcome' }).waitFor();
   });
 
   it('forgets everything and returns to the welcome screen when left idle', async () => {
@@ -229,8 +211,17 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
     expect(await page.locator('.kiosk').getAttribute('data-step')).toBe('welcome');
   });
 
-  it('takes the code from a keyboard-wedge scanner when there is no camera', async () => {
+  it('takes the codes from a keyboard-wedge scanner when there is no camera: an invitation in, a badge out', async () => {
     const second = await preregister('Grace Hopper', 'Navy Computing');
+    // A visitor signed in at the desk, wearing the badge printed there.
+    const walkIn = await manager.json<{ visit_id: string; badge: { kind: 'label'; label: { token: string } } }>('POST', '/api/v1/visitors/sign-in', {
+      visitor: { person: { name: 'Katherine Johnson' } },
+      host_person_id: hostId,
+      nda: await ndaAcceptance('Katherine Johnson'),
+    });
+    expect(walkIn.status, JSON.stringify(walkIn.body)).toBe(201);
+    const walkInToken = walkIn.body.badge.label.token;
+    const walkInVisit = walkIn.body.visit_id;
     const noCamera = await launchChromium();
     try {
       const ctx = await noCamera.newContext({ viewport: { width: 800, height: 1280 } });
@@ -248,6 +239,30 @@ describe.skipIf(!chromiumAvailable())('the reception kiosk in Chromium', () => {
       await p.getByRole('heading', { name: 'Confidentiality agreement' }).waitFor();
       expect(await p.getByTestId('decoded').innerText()).toContain(second);
       await screenshot(p, 'kiosk-portrait-agreement');
+
+      // Leaving: the handheld scanner reads the badge label and types it in.
+      await p.getByRole('button', { name: 'Cancel' }).click();
+      await p.getByRole('button', { name: /I’m leaving/ }).click();
+      await p.getByRole('heading', { name: 'Sign out' }).waitFor();
+      await expect.poll(() => p.locator('.camera').getAttribute('class')).toMatch(/camera-(unavailable|denied)/);
+      const scan = async (token: string) => {
+        const answered = p.waitForResponse((r) => r.url().endsWith('/api/v1/visitors/sign-out'));
+        await p.keyboard.type(token);
+        await p.keyboard.press('Enter');
+        return answered;
+      };
+      expect((await scan(walkInToken)).status()).toBe(200);
+      await p.getByRole('heading', { name: 'Goodbye, Katherine' }).waitFor();
+      const visit = (await manager.json<{ visits: { id: string; status: string; sign_out_reason: string }[] }>('GET', '/api/v1/visitors/visits?status=signed_out')).body.visits.find((v) => v.id === walkInVisit);
+      expect(visit).toMatchObject({ status: 'signed_out', sign_out_reason: 'badge_returned' });
+
+      // The same badge again: nothing to sign out, and the kiosk says so.
+      await p.getByRole('button', { name: 'Done' }).click();
+      await p.getByRole('button', { name: /I’m leaving/ }).click();
+      await p.getByRole('heading', { name: 'Sign out' }).waitFor();
+      expect((await scan(walkInToken)).status()).toBe(404);
+      await p.getByRole('heading', { name: 'Sorry' }).waitFor();
+      expect(await p.getByRole('alert').innerText()).toMatch(/already signed out/);
     } finally {
       await noCamera.close();
     }

@@ -1,5 +1,5 @@
 import { apiJson, apiText } from './client';
-import type { AlertList, AlertStatus, CheckpointResponse, CustodyResponse, DeviceList, FileRecordJson, Health, RecordSearchResult, RecordStatus } from './types';
+import type { AlertList, AlertStatus, CabinetList, CheckpointResponse, CustodyResponse, DeviceList, FileRecordJson, Health, RecordSearchResult, RecordStatus } from './types';
 
 const enc = encodeURIComponent;
 
@@ -14,4 +14,5 @@ export const api = {
   /** The bundle's exact bytes: verification insists on its one canonical form. */
   bundleText: (barcode: string, signal?: AbortSignal) => apiText(`/api/v1/records/${enc(barcode)}/bundle`, { signal }),
   checkpoint: (signal?: AbortSignal) => apiJson<CheckpointResponse>('/api/v1/log/checkpoint', { signal }),
+  cabinets: (signal?: AbortSignal) => apiJson<CabinetList>('/api/v1/cabinets', { signal }),
 };

@@ -12,6 +12,7 @@ import type { alertSchema } from '../../../server/api/routes/alerts';
 import type { sessionSchema } from '../../../server/api/routes/auth';
 import type { personSchema } from '../../../server/api/routes/admin';
 import type { labelSchema } from '../../../server/api/routes/visitors';
+import type { CabinetStatus } from '../../../server/api/routes/cabinets';
 import type { DirectoryDevice } from '../../../server/domain/directory';
 import type { LeafEvent } from '../../../server/custody-log/leaf';
 import type { CustodyBundle } from '../../../server/custody-log/bundle';
@@ -107,3 +108,9 @@ export type PersonJson = z.infer<typeof personSchema>;
 
 /** The badge label of a visitor signed in at the kiosk. */
 export type VisitorLabel = z.infer<typeof labelSchema>;
+
+/** One cabinet of GET /api/v1/cabinets: room, last door and lock reports, the open visit, alerts, files. */
+export type CabinetJson = CabinetStatus;
+export interface CabinetList {
+  cabinets: CabinetJson[];
+}

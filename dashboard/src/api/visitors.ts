@@ -4,17 +4,14 @@
  * visitor; a sign-in that needs the confidentiality agreement first throws NdaRequired with the
  * text to show. A server without the visitor module (404 "no route", 503) throws
  * VisitorsUnavailable, and the pages say so plainly.
- *
- * Not on the server yet, expected by the kiosk (see dashboard/README.md):
- *   POST /api/v1/visitors/sign-out { token }   sign-out by scanning the badge label's QR code
- *   a host directory the kiosk account may read (GET /api/v1/people is for managers)
  */
 import { ApiError, apiJson, apiUrl, type RequestOptions } from './client';
 import type { PersonJson, VisitorLabel } from './types';
 import type { VisitSummary } from '../../../server/visitors/visitor-service';
 import type { RollCall } from '../../../server/visitors/roll-call';
+import type { HostChoice } from '../../../server/visitors/host-directory';
 
-export type { VisitSummary, RollCall, VisitorLabel };
+export type { VisitSummary, RollCall, VisitorLabel, HostChoice };
 
 /** GET /api/v1/visitors/nda, and the `nda` of a 409 nda_required refusal. */
 export interface NdaText {
@@ -129,7 +126,7 @@ export const visitorsApi = {
   },
   signIn: (who: SignInWho, nda?: { version: number; sha256: string; typed_name: string }) =>
     call<SignInResult>('/sign-in', { method: 'POST', body: { ...who, ...(nda ? { nda } : {}), badge: { kind: 'label' } } }),
-  /** Expected endpoint, not on the server yet: VisitorsUnavailable until it is. */
+  /** The visitor scans their own badge's QR code (kiosk and reception accounts). */
   signOutByToken: (token: string) => call<{ visit_id: string; signed_out_at: string; first_name?: string }>('/sign-out', { method: 'POST', body: { token } }, 'Signing out at the kiosk'),
   signOutVisit: (visitId: string) => call<{ visit_id: string; signed_out_at: string }>(`/visits/${encodeURIComponent(visitId)}/sign-out`, { method: 'POST', body: { card_returned: true } }),
   visits: (status: 'expected' | 'on_site' | 'signed_out' | 'cancelled' | undefined, signal?: AbortSignal) =>
@@ -148,4 +145,24 @@ export async function hostDirectory(signal?: AbortSignal): Promise<PersonJson[] 
     if (err instanceof ApiError && (err.status === 403 || err.status === 404)) return null;
     throw err;
   }
+}
+
+/** The accounts that read the lobby's short list of hosts; others would only be refused (and logged). */
+const LOBBY_ROLES: readonly string[] = ['kiosk', 'reception'];
+
+/**
+ * Whom a visitor can come to see, as the signed-in role may read it: the kiosk and reception get
+ * the lobby's list (id and name only), managers the staff directory. null: the role reads neither.
+ */
+export async function hostChoices(role: string | undefined, signal?: AbortSignal): Promise<HostChoice[] | null> {
+  if (role && LOBBY_ROLES.includes(role)) {
+    try {
+      return (await apiJson<{ hosts: HostChoice[] }>('/api/v1/visitors/hosts', { signal })).hosts;
+    } catch (err) {
+      if (err instanceof ApiError && (err.status === 403 || err.status === 404)) return null;
+      throw err;
+    }
+  }
+  const people = await hostDirectory(signal);
+  return people ? people.map((p) => ({ id: p.id, name: p.name })).sort((a, b) => a.name.localeCompare(b.name)) : null;
 }

@@ -8,14 +8,17 @@
  *
  * What the server cannot do yet, the kiosk says plainly and sends the visitor to the desk.
  */
-import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError, NetworkError } from '../api/client';
-import type { PersonJson } from '../api/types';
-import { hostDirectory, NdaRequired, visitorsApi, VisitorRefused, VisitorsUnavailable, type NdaText, type SignInResult, type SignInWho, type WalkIn } from '../api/visitors';
+import { hostChoices, NdaRequired, visitorsApi, VisitorRefused, VisitorsUnavailable, type HostChoice, type NdaText, type SignInResult, type SignInWho } from '../api/visitors';
 import { useSession } from '../session';
-import { Badge } from './Badge';
+import { BadgeStep } from './BadgeStep';
+import { NdaStep } from './NdaStep';
+import { NoticeStep, WelcomeStep } from './NoticeSteps';
 import { QrScanner } from './QrScanner';
+import { ScanOutStep, SignedOutStep } from './SignOutSteps';
 import { useIdle } from './useIdle';
+import { WalkInForm } from './WalkInForm';
 import './kiosk.css';
 
 type Step =
@@ -46,15 +49,14 @@ function describeProblem(err: unknown): string {
   return 'Something went wrong. Please ask at the reception desk.';
 }
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
-
 export default function KioskApp() {
   const idleSeconds = readNumber('idle', 60, 3);
   const autoprint = new URLSearchParams(window.location.search).get('autoprint') === '1';
   const { session, signOut: endSession } = useSession();
   const [step, setStep] = useState<Step>({ name: 'welcome' });
   const [service, setService] = useState<Service>({ state: 'checking' });
-  const [hosts, setHosts] = useState<PersonJson[] | null | undefined>(undefined);
+  const [hosts, setHosts] = useState<HostChoice[] | null | undefined>(undefined);
+  const role = session.status === 'signed-in' || session.status === 'local' ? session.role : undefined;
   const [busy, setBusy] = useState(false);
   const main = useRef<HTMLElement>(null);
   const firstStep = useRef(true);
@@ -66,8 +68,8 @@ export default function KioskApp() {
     } catch (err) {
       setService(err instanceof VisitorsUnavailable ? { state: 'unavailable' } : { state: 'error', message: describeProblem(err) });
     }
-    setHosts(await hostDirectory().catch(() => null));
-  }, []);
+    setHosts(await hostChoices(role).catch(() => null));
+  }, [role]);
   useEffect(() => {
     document.title = 'Reception · Safekeep';
     void checkService();
@@ -126,26 +128,7 @@ export default function KioskApp() {
   let screen: ReactNode;
   switch (step.name) {
     case 'welcome':
-      screen = (
-        <>
-          <h1 tabIndex={-1}>Welcome</h1>
-          <p className="kiosk-lead">Please sign in while you wait. It takes a minute.</p>
-          <div className="kiosk-choices">
-            <button type="button" className="kiosk-button primary" onClick={() => setStep({ name: 'scan-in' })}>
-              I have a QR code
-              <span className="kiosk-hint">from my invitation</span>
-            </button>
-            <button type="button" className="kiosk-button primary" onClick={() => setStep({ name: 'walk-in' })}>
-              I don’t have a code
-              <span className="kiosk-hint">sign in as a walk-in visitor</span>
-            </button>
-            <button type="button" className="kiosk-button secondary" onClick={() => setStep({ name: 'scan-out' })}>
-              I’m leaving
-              <span className="kiosk-hint">scan your visitor badge to sign out</span>
-            </button>
-          </div>
-        </>
-      );
+      screen = <WelcomeStep onScanIn={() => setStep({ name: 'scan-in' })} onWalkIn={() => setStep({ name: 'walk-in' })} onScanOut={() => setStep({ name: 'scan-out' })} />;
       break;
     case 'scan-in':
       screen = (
@@ -161,22 +144,14 @@ export default function KioskApp() {
       );
       break;
     case 'walk-in':
-      // Walk-ins choose whom they visit from the staff directory; without it, reception signs them in.
+      // Walk-ins choose whom they visit from the list of hosts; an account that cannot read it sends them to the desk.
       screen =
         hosts === undefined ? (
           <p className="kiosk-lead" role="status">
             One moment…
           </p>
         ) : hosts === null ? (
-          <>
-            <h1 tabIndex={-1}>Please sign in at the desk</h1>
-            <p className="kiosk-lead" role="alert">
-              Reception will sign you in and tell your host you are here.
-            </p>
-            <button type="button" className="kiosk-button primary" onClick={reset}>
-              Start again
-            </button>
-          </>
+          <NoticeStep title="Please sign in at the desk" message="Reception will sign you in and tell your host you are here." onDone={reset} />
         ) : (
           <WalkInForm hosts={hosts} busy={busy} onSubmit={(visitor, host, purpose) => void signIn({ visitor, host_person_id: host, ...(purpose ? { purpose } : {}) })} />
         );
@@ -188,44 +163,16 @@ export default function KioskApp() {
       screen = <BadgeStep result={step.result} autoprint={autoprint} onDone={reset} />;
       break;
     case 'scan-out':
-      screen = (
-        <>
-          <h1 tabIndex={-1}>Sign out</h1>
-          <QrScanner prompt="Hold your visitor badge’s QR code in front of the camera." onCode={(token) => void signOutByScan(token)} />
-        </>
-      );
+      screen = <ScanOutStep busy={busy} onCode={(token) => void signOutByScan(token)} />;
       break;
     case 'signed-out':
-      screen = (
-        <>
-          <h1 tabIndex={-1}>Goodbye{step.firstName ? `, ${step.firstName}` : ''}</h1>
-          <p className="kiosk-lead" role="status">
-            You are signed out at {time(step.at)}. Please leave your badge in the tray.
-          </p>
-          <button type="button" className="kiosk-button primary" onClick={reset}>
-            Done
-          </button>
-        </>
-      );
+      screen = <SignedOutStep at={step.at} firstName={step.firstName} onDone={reset} />;
       break;
     case 'desk':
+      screen = <NoticeStep title={step.title} message={step.message} code={step.code} onDone={reset} />;
+      break;
     case 'problem':
-      screen = (
-        <>
-          <h1 tabIndex={-1}>{step.name === 'desk' ? step.title : 'Sorry'}</h1>
-          {step.code ? (
-            <p className="kiosk-small" data-testid="decoded">
-              Code read: <span className="mono break">{step.code}</span>
-            </p>
-          ) : null}
-          <p className="kiosk-lead" role="alert">
-            {step.message}
-          </p>
-          <button type="button" className="kiosk-button primary" onClick={reset}>
-            Start again
-          </button>
-        </>
-      );
+      screen = <NoticeStep title="Sorry" message={step.message} code={step.code} onDone={reset} />;
       break;
   }
 
@@ -271,136 +218,5 @@ export default function KioskApp() {
         </div>
       ) : null}
     </div>
-  );
-}
-
-function WalkInForm({ hosts, busy, onSubmit }: { hosts: PersonJson[]; busy: boolean; onSubmit: (visitor: WalkIn, hostId: string, purpose?: string) => void }) {
-  const ids = { name: useId(), company: useId(), host: useId(), purpose: useId() };
-  const [fields, setFields] = useState({ name: '', company: '', host: '', purpose: '' });
-  const [tried, setTried] = useState(false);
-  const missing = { name: !fields.name.trim(), host: !fields.host };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setTried(true);
-    if (missing.name || missing.host) return;
-    onSubmit({ person: { name: fields.name.trim() }, ...(fields.company.trim() ? { company: fields.company.trim() } : {}) }, fields.host, fields.purpose.trim() || undefined);
-  };
-  const set = (key: keyof typeof fields) => (e: { target: { value: string } }) => setFields((f) => ({ ...f, [key]: e.target.value }));
-  const error = (key: 'name' | 'host', text: string) =>
-    tried && missing[key] ? (
-      <p id={`${ids[key]}-err`} className="kiosk-error">
-        {text}
-      </p>
-    ) : null;
-  const described = (key: 'name' | 'host') => (tried && missing[key] ? `${ids[key]}-err` : undefined);
-  return (
-    <form className="kiosk-form" onSubmit={submit} noValidate>
-      <h1 tabIndex={-1}>Sign in</h1>
-      <div className="kiosk-field">
-        <label htmlFor={ids.name}>Your full name</label>
-        <input id={ids.name} value={fields.name} onChange={set('name')} autoComplete="name" required aria-invalid={tried && missing.name} aria-describedby={described('name')} maxLength={200} />
-        {error('name', 'Please enter your name.')}
-      </div>
-      <div className="kiosk-field">
-        <label htmlFor={ids.company}>Company (optional)</label>
-        <input id={ids.company} value={fields.company} onChange={set('company')} autoComplete="organization" maxLength={200} />
-      </div>
-      <div className="kiosk-field">
-        <label htmlFor={ids.host}>Who are you visiting?</label>
-        <select id={ids.host} value={fields.host} onChange={set('host')} required aria-invalid={tried && missing.host} aria-describedby={described('host')}>
-          <option value="">Choose a name…</option>
-          {hosts.map((h) => (
-            <option key={h.id} value={h.id}>
-              {h.name}
-            </option>
-          ))}
-        </select>
-        {error('host', 'Please choose whom you are visiting.')}
-      </div>
-      <div className="kiosk-field">
-        <label htmlFor={ids.purpose}>Purpose of the visit (optional)</label>
-        <input id={ids.purpose} value={fields.purpose} onChange={set('purpose')} maxLength={500} />
-      </div>
-      <button type="submit" className="kiosk-button primary" disabled={busy}>
-        Continue
-      </button>
-    </form>
-  );
-}
-
-function NdaStep({ nda, outdated, code, busy, onAccept }: { nda: NdaText; outdated: boolean; code: string | undefined; busy: boolean; onAccept: (typedName: string) => void }) {
-  const [agreed, setAgreed] = useState(false);
-  const [name, setName] = useState('');
-  const checkId = useId();
-  const nameId = useId();
-  const ready = agreed && name.trim().length > 0;
-  return (
-    <>
-      <h1 tabIndex={-1}>Confidentiality agreement</h1>
-      {code ? (
-        <p className="kiosk-small" data-testid="decoded">
-          Invitation code read: <span className="mono break">{code}</span>
-        </p>
-      ) : null}
-      <p className="kiosk-lead">{outdated ? 'The agreement has changed since your last visit. Please read it and sign again.' : 'Please read this agreement and sign it by typing your name.'}</p>
-      <div className="nda-text" tabIndex={0} role="document" aria-label="Confidentiality agreement text">
-        {nda.text.split(/\n{2,}/).map((para, i) => (
-          <p key={i}>{para}</p>
-        ))}
-        <p className="kiosk-small">Version {nda.version}</p>
-      </div>
-      <div className="kiosk-field">
-        <label htmlFor={nameId}>Type your full name to sign</label>
-        <input id={nameId} value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" maxLength={200} />
-      </div>
-      <div className="kiosk-check">
-        <input id={checkId} type="checkbox" checked={agreed} onChange={(e) => setAgreed(e.target.checked)} />
-        <label htmlFor={checkId}>I have read this agreement and accept it.</label>
-      </div>
-      <button type="button" className="kiosk-button primary" disabled={!ready || busy} onClick={() => onAccept(name.trim())}>
-        {busy ? 'Signing in…' : 'Accept and sign in'}
-      </button>
-    </>
-  );
-}
-
-function BadgeStep({ result, autoprint, onDone }: { result: SignInResult; autoprint: boolean; onDone: () => void }) {
-  useEffect(() => {
-    if (!autoprint || result.badge.kind !== 'label') return;
-    const id = setTimeout(() => window.print(), 300);
-    return () => clearTimeout(id);
-  }, [autoprint, result.badge.kind]);
-  if (result.badge.kind === 'card') {
-    return (
-      <>
-        <h1 tabIndex={-1}>You are signed in</h1>
-        <p className="kiosk-lead" role="status">
-          Please take visitor card <strong>{result.badge.card_id}</strong> from reception, wear it visibly, and hand it back when you leave.
-        </p>
-        <button type="button" className="kiosk-button primary" onClick={onDone}>
-          Done
-        </button>
-      </>
-    );
-  }
-  const { label } = result.badge;
-  return (
-    <>
-      <h1 tabIndex={-1}>Welcome, {label.first_name}</h1>
-      <p className="kiosk-lead" role="status">
-        You are signed in to visit {label.host_name}.{result.escort_required ? ' Please wait here: you will be escorted.' : ''} Please wear your badge, and scan it here when you leave.
-      </p>
-      <div className="badge-preview">
-        <Badge label={label} />
-      </div>
-      <div className="kiosk-choices row">
-        <button type="button" className="kiosk-button secondary" onClick={() => window.print()}>
-          Print my badge
-        </button>
-        <button type="button" className="kiosk-button primary" onClick={onDone}>
-          Done
-        </button>
-      </div>
-    </>
   );
 }

@@ -1,6 +1,5 @@
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
-import type { PersonJson } from '../api/types';
-import { hostDirectory, visitorsApi, VisitorRefused, VisitorsUnavailable, type Preregistered, type VisitSummary } from '../api/visitors';
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { hostChoices, visitorsApi, VisitorRefused, VisitorsUnavailable, type HostChoice, type Preregistered, type VisitSummary } from '../api/visitors';
 import { Page } from '../components/Page';
 import { TableWrap } from '../components/TableWrap';
 import { Empty, ErrorMessage, Loading } from '../components/Status';
@@ -71,7 +70,7 @@ function Invitation({ result }: { result: Preregistered }) {
   );
 }
 
-function PreregisterForm({ hosts }: { hosts: PersonJson[] }) {
+function PreregisterForm({ hosts }: { hosts: HostChoice[] }) {
   const ids = { name: useId(), email: useId(), company: useId(), host: useId(), when: useId(), purpose: useId() };
   const [f, setF] = useState({ name: '', email: '', company: '', host: '', when: '', purpose: '', escort: false });
   const [busy, setBusy] = useState(false);
@@ -154,11 +153,12 @@ function PreregisterForm({ hosts }: { hosts: PersonJson[] }) {
 }
 
 export function VisitorsPage() {
-  const { can } = useSession();
+  const { can, session } = useSession();
   const manager = can(['manager', 'admin']);
+  const role = session.status === 'signed-in' || session.status === 'local' ? session.role : undefined;
   const onSite = useAsync((signal) => (manager ? visitorsApi.visits('on_site', signal) : Promise.resolve(null)), `on-site-${manager}`);
   const expected = useAsync((signal) => (manager ? visitorsApi.visits('expected', signal) : Promise.resolve(null)), `expected-${manager}`);
-  const hosts = useAsync((signal) => hostDirectory(signal), 'hosts');
+  const hosts = useAsync((signal) => hostChoices(role, signal), `hosts-${role ?? ''}`);
   const hostNames = useMemo(() => new Map((hosts.data ?? []).map((p) => [p.id, p.name])), [hosts.data]);
   const refresh = useThrottled(() => {
     onSite.reload();
@@ -167,7 +167,6 @@ export function VisitorsPage() {
   useLiveEvent('custody', (leaves) => {
     if (leaves.some((l) => l.event.type.startsWith('visitor.'))) refresh();
   });
-  useEffect(() => undefined, []);
   if (onSite.error instanceof VisitorsUnavailable) {
     return (
       <Page title="Visitors">

@@ -1,67 +1,16 @@
 import { z } from 'zod';
-import type { Response } from 'express';
 import type { Services } from '../../services';
-import { CREDENTIAL_FORMATS } from '../../config/office-schema';
-import { visitorsOf, type VisitorsModule } from '../../visitors/visitors-module';
-import { VisitorError } from '../../visitors/visitor-service';
 import { rollCallCsv } from '../../visitors/roll-call';
-import { defineRoute, HttpError, type AccessRole, type RouteDef } from '../route';
-
-/** The reception desk and the kiosk: sign-in, sign-out, the NDA, the loaner pool. */
-const DESK: readonly AccessRole[] = ['kiosk', 'reception', 'manager', 'admin'];
-const MANAGERS: readonly AccessRole[] = ['manager', 'admin'];
-/** Staff pre-register their own visitors; everyone on staff can pull the roll call in an emergency. */
-const HOSTS: readonly AccessRole[] = ['staff', 'reception', 'manager', 'admin'];
-
-function module(s: Services): VisitorsModule {
-  const m = visitorsOf(s);
-  if (!m) throw new HttpError(503, 'the visitor module is not running');
-  return m;
-}
-
-/** Visitor refusals carry a machine-readable reason (and, for the NDA, the text to show). */
-async function answer<T>(res: Response, work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof VisitorError)) throw err;
-    res.status(err.status).json({
-      error: err.message,
-      reason: err.reason,
-      ...(err.field ? { fields: [{ field: `body.${err.field}`, message: err.message }] } : {}),
-      ...(err.details ?? {}),
-    });
-    return undefined;
-  }
-}
+import { defineRoute, HttpError, type RouteDef } from '../route';
+import { answer, DESK, HOSTS, MANAGERS, visitorModule as module } from './visitor-gate';
+import { visitorKioskRoutes } from './visitor-kiosk';
+import { visitorRegistryRoutes } from './visitor-registry';
+import { byVisit, byVisitor, id, instant, newVisitorSchema, optionalText, text, toNewVisitor } from './visitor-schemas';
 
 /** Who was shown one visitor's personal data: logged (pseudonyms only) before it is answered. */
 async function logDisclosure(s: Services, actor: string, subject: string, what: 'personal_data' | 'nda_proof'): Promise<void> {
   await s.writer.submit({ run: (ctx) => ctx.append({ type: 'visitor.viewed', actor, subject, reason: what }) });
 }
-
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const optionalText = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).optional();
-const id = z.string().trim().min(1).max(64);
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
-
-const personSchema = z.strictObject({
-  name: text(200),
-  email: z.email('must be an email address').max(200).optional(),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^\+?[0-9 ().-]{3,40}$/, 'must be a phone number')
-    .optional(),
-  id_notes: optionalText(500),
-});
-
-const newVisitorSchema = z.strictObject({ person: personSchema, company: optionalText(200) });
-
-const toNewVisitor = (v: z.infer<typeof newVisitorSchema>) => ({
-  person: { name: v.person.name, ...(v.person.email ? { email: v.person.email } : {}), ...(v.person.phone ? { phone: v.person.phone } : {}), ...(v.person.id_notes ? { id_notes: v.person.id_notes } : {}) },
-  company: v.company || null,
-});
 
 const preregistrationBody = z
   .strictObject({
@@ -101,11 +50,6 @@ const signInBody = z
     message: 'a walk-in needs a host',
     path: ['host_person_id'],
   });
-
-const byVisit = z.strictObject({ id });
-const byVisitor = z.strictObject({ id });
-
-const agreementBody = z.strictObject({ agreement_ref: text(100), agreement_expires_at: instant, access_until: instant.optional() });
 
 export const labelSchema = z.object({
   token: z.string(),
@@ -300,130 +244,9 @@ export const visitorRoutes: RouteDef[] = [
       return rc;
     },
   }),
-  defineRoute({
-    method: 'post',
-    path: '/api/v1/visitors/vendors',
-    summary: 'Register a vendor or contractor with their agreement on file; an expired agreement refuses sign-in',
-    tags: ['visitors'],
-    access: { roles: MANAGERS },
-    body: z.strictObject({
-      person: personSchema,
-      company: text(200),
-      agreement_ref: text(100),
-      agreement_expires_at: instant,
-      access_until: instant.optional(),
-      host_person_id: id.optional(),
-    }),
-    status: 201,
-    response: z.object({ visitor_id: z.string(), pseudonym: z.string() }),
-    async handler(s, { body, res, actor }) {
-      return answer(res, async () => {
-        const r = await module(s).service.registerVendor(
-          {
-            person: toNewVisitor({ person: body.person }).person,
-            company: body.company,
-            agreementRef: body.agreement_ref,
-            agreementExpiresAt: body.agreement_expires_at,
-            accessUntil: body.access_until ?? null,
-            hostPersonId: body.host_person_id ?? null,
-          },
-          actor,
-        );
-        return { visitor_id: r.visitorId, pseudonym: r.pseudonym };
-      });
-    },
-  }),
-  defineRoute({
-    method: 'put',
-    path: '/api/v1/visitors/vendors/:id/agreement',
-    summary: "Renew or change a vendor's agreement",
-    tags: ['visitors'],
-    access: { roles: MANAGERS },
-    params: byVisitor,
-    body: agreementBody,
-    async handler(s, { params, body, res, actor }) {
-      return answer(res, async () => {
-        await module(s).service.updateAgreement(params.id, { ref: body.agreement_ref, expiresAt: body.agreement_expires_at, accessUntil: body.access_until ?? null }, actor);
-        return { visitor_id: params.id };
-      });
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/api/v1/visitors/loaner-cards',
-    summary: 'The loaner card pool',
-    tags: ['visitors'],
-    access: { roles: DESK },
-    async handler(s) {
-      return { cards: await module(s).service.listLoanerCards() };
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/v1/visitors/loaner-cards',
-    summary: 'Add a card to the loaner pool (it can never open a cabinet)',
-    tags: ['visitors'],
-    access: { roles: MANAGERS },
-    body: z.strictObject({
-      id: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/, 'must be the number printed on the card, e.g. L-07'),
-      badge: text(64),
-      format: z.enum(CREDENTIAL_FORMATS).default('hex'),
-    }),
-    status: 201,
-    async handler(s, { body, res, actor }) {
-      return answer(res, () => module(s).service.addLoanerCard(body.id, body.badge, body.format, actor));
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/v1/visitors/loaner-cards/:id/return',
-    summary: 'A loaner card handed back at the desk after its visitor was signed out',
-    tags: ['visitors'],
-    access: { roles: DESK },
-    params: z.strictObject({ id }),
-    async handler(s, { params, res, actor }) {
-      return answer(res, async () => {
-        await module(s).service.returnLoanerCard(params.id, actor);
-        return { id: params.id, available: true };
-      });
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/api/v1/visitors/watch-list',
-    summary: 'The watch list, decrypted',
-    tags: ['visitors'],
-    access: { roles: MANAGERS },
-    async handler(s) {
-      return { entries: await module(s).service.listWatchEntries() };
-    },
-  }),
-  defineRoute({
-    method: 'post',
-    path: '/api/v1/visitors/watch-list',
-    summary: 'Add a name or company to flag at sign-in (stored encrypted; matching ignores case and accents)',
-    tags: ['visitors'],
-    access: { roles: MANAGERS },
-    body: z.strictObject({ kind: z.enum(['name', 'company']), value: text(200), note: optionalText(500) }),
-    status: 201,
-    async handler(s, { body, actor }) {
-      return module(s).service.addWatchEntry({ kind: body.kind, value: body.value, note: body.note || null }, actor);
-    },
-  }),
-  defineRoute({
-    method: 'delete',
-    path: '/api/v1/visitors/watch-list/:id',
-    summary: 'Remove a watch-list entry',
-    tags: ['visitors'],
-    access: { roles: MANAGERS },
-    params: z.strictObject({ id }),
-    async handler(s, { params, res, actor }) {
-      return answer(res, async () => {
-        await module(s).service.removeWatchEntry(params.id, actor);
-        return { id: params.id, removed: true };
-      });
-    },
-  }),
+  // Fixed paths of the other files, still ahead of the catch-all below.
+  ...visitorRegistryRoutes,
+  ...visitorKioskRoutes,
   // Last: '/api/v1/visitors/:id' would otherwise catch the fixed paths above.
   defineRoute({
     method: 'get',

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import type { RouteDef } from '../../../server/api/route';
 import { Entries, deeplyNested, toJsonText, type JsonLike } from './json-text';
 import { HOSTILE_STRINGS, POLLUTION_KEYS, anyJson, hostileString, invalidObject, invalidValue, jsonSchemaOf, validValue, type JsonSchema } from './schema-arbs';
@@ -111,7 +111,27 @@ export function materialize(body: BodyCase): Materialized {
       contentEncoding = 'identity';
       break;
   }
+  if (body.encoding?.endsWith('-junk') && decodes(bytes, contentEncoding!)) bytes = truncatedStream(contentEncoding!);
   return { bytes, text: body.text, contentType: body.contentType, contentEncoding, chunked: body.chunked ?? false };
+}
+
+/** Junk must really be junk: short text can happen to be a valid stream (an empty brotli body, say). */
+function decodes(bytes: Buffer, encoding: string): boolean {
+  try {
+    if (encoding === 'br') brotliDecompressSync(bytes);
+    else if (encoding === 'gzip') gunzipSync(bytes);
+    else inflateSync(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A stream of the named encoding cut off in the middle: never decodes. */
+function truncatedStream(encoding: string): Buffer {
+  const whole = Buffer.from('{"cut":"off in the middle of the stream, so it never decodes"}');
+  const compressed = encoding === 'br' ? brotliCompressSync(whole) : encoding === 'gzip' ? gzipSync(whole) : deflateSync(whole);
+  return compressed.subarray(0, Math.floor(compressed.length / 2));
 }
 
 // ---------------------------------------------------------------- pieces
