@@ -72,6 +72,13 @@ function errorHandler(services: Services): ErrorRequestHandler {
       res.status(err.status).json({ error: err.message, ...(err.fields ? { fields: err.fields } : {}) });
       return;
     }
+    // A domain refusal names its field, so a form can show it there: checked before the generic
+    // 4xx branch below, which would answer with the message alone.
+    if ((err as { field?: string; status?: number }).field !== undefined && err instanceof Error) {
+      const domain = err as Error & { field: string; status?: number };
+      res.status(domain.status ?? 400).json({ error: domain.message, fields: [{ field: `body.${domain.field}`, message: domain.message }] });
+      return;
+    }
     // body-parser's own errors (malformed JSON, too large, wrong charset) carry a 4xx status.
     const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -80,11 +87,6 @@ function errorHandler(services: Services): ErrorRequestHandler {
     }
     if ((err as { name?: string }).name === 'SequelizeUniqueConstraintError') {
       res.status(409).json({ error: 'conflicts with an existing entry' });
-      return;
-    }
-    if ((err as { field?: string; status?: number }).field !== undefined && err instanceof Error) {
-      const domain = err as Error & { field: string; status?: number };
-      res.status(domain.status ?? 400).json({ error: domain.message, fields: [{ field: `body.${domain.field}`, message: domain.message }] });
       return;
     }
     log.error({ err: String(err), method: req.method, path: req.path }, 'request failed');

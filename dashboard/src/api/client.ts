@@ -49,6 +49,10 @@ export interface RequestOptions {
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   signal?: AbortSignal;
+  /** A multipart body (file uploads); the browser sets its Content-Type with the boundary. */
+  form?: FormData;
+  /** A 401 here is the answer to a password check (re-authentication), not the end of the session. */
+  unauthorizedIsAnswer?: boolean;
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -73,14 +77,14 @@ async function send(path: string, options: RequestOptions, accept: string): Prom
       method,
       headers,
       credentials: 'same-origin',
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : options.form ? { body: options.form } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new NetworkError();
   }
-  if (response.status === 401) credentials.onUnauthorized?.();
+  if (response.status === 401 && !options.unauthorizedIsAnswer) credentials.onUnauthorized?.();
   if (!response.ok) {
     let message = `${method} ${path}: ${response.status} ${response.statusText}`;
     let fields: { field: string; message: string }[] = [];

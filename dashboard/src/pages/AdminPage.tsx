@@ -1,54 +1,73 @@
-import type { PersonJson } from '../api/types';
-import { apiJson } from '../api/client';
+import type { ReactNode } from 'react';
 import { Page } from '../components/Page';
+import { ReauthProvider } from '../components/ReauthDialog';
 import { ErrorMessage, Loading } from '../components/Status';
-import { TableWrap } from '../components/TableWrap';
 import { useAsync } from '../hooks';
-import { Link } from '../router';
+import { Link, useRouter } from '../router';
+import { useSession } from '../session';
+import type { PersonJson } from '../api/types';
+import { AccessGroupsSection } from './admin/AccessGroupsSection';
+import { adminApi } from './admin/admin-api';
+import { BadgesSection } from './admin/BadgesSection';
+import { HoldsSection } from './admin/HoldsSection';
+import { NdaSection } from './admin/NdaSection';
+import { PeopleSection } from './admin/PeopleSection';
+import { PolicySection } from './admin/PolicySection';
+import { RetentionSection } from './admin/RetentionSection';
+import { WallsSection } from './admin/WallsSection';
 
-const ROLE_LABELS: Record<string, string> = { reception: 'Reception', staff: 'Staff', manager: 'Manager', admin: 'Administrator', vendor: 'Vendor' };
+interface Section {
+  id: string;
+  label: string;
+  /** Sections whose every route is for administrators (server/api/routes/admin.ts). */
+  adminOnly?: boolean;
+  render(people: PersonJson[], ctx: { isAdmin: boolean; reloadPeople: () => void }): ReactNode;
+}
 
-/** People and their roles (GET /api/v1/people); editing comes next. */
+const SECTIONS: readonly Section[] = [
+  { id: 'people', label: 'People', render: (people, { isAdmin, reloadPeople }) => <PeopleSection people={people} isAdmin={isAdmin} onChanged={reloadPeople} /> },
+  { id: 'badges', label: 'Badges', adminOnly: true, render: (people) => <BadgesSection people={people} /> },
+  { id: 'access', label: 'Access groups', render: (people, { isAdmin }) => <AccessGroupsSection people={people} isAdmin={isAdmin} /> },
+  { id: 'walls', label: 'Ethical walls', render: (people) => <WallsSection people={people} /> },
+  { id: 'retention', label: 'Retention classes', render: () => <RetentionSection /> },
+  { id: 'holds', label: 'Legal holds', render: (people) => <HoldsSection people={people} /> },
+  { id: 'policy', label: 'Confidentiality policy', render: (people, { isAdmin }) => <PolicySection people={people.filter((p) => p.active).length} isAdmin={isAdmin} /> },
+  { id: 'nda', label: 'Visitor agreement', render: () => <NdaSection /> },
+];
+
+/**
+ * Administration for managers and administrators, one section at a time (?section=holds, so a
+ * section can be linked to and survives a reload). Every change is audited by the server; legal
+ * holds and user administration ask for the password again.
+ */
 export function AdminPage() {
-  const people = useAsync((signal) => apiJson<{ people: PersonJson[] }>('/api/v1/people', { signal }), 'people');
+  const { can } = useSession();
+  const isAdmin = can(['admin']);
+  const { location } = useRouter();
+  const people = useAsync((signal) => adminApi.people(signal), 'people');
+  const visible = SECTIONS.filter((s) => isAdmin || !s.adminOnly);
+  const section = visible.find((s) => s.id === location.search.get('section')) ?? visible[0]!;
   return (
     <Page title="Administration">
-      <div className="notice notice-info" data-testid="coming">
-        <p>
-          <strong>Editing is coming.</strong> People, badges, access groups and rules, ethical walls and policy versions can be changed through the API today (see{' '}
-          <a href="/api/openapi.json">the API description</a>), or imported with <code>npx safekeep import</code>. Devices and their health are under{' '}
-          <Link to="/system">Health and devices</Link>.
-        </p>
-      </div>
-      <section aria-labelledby="people-heading">
-        <h2 id="people-heading">People{people.data ? ` (${people.data.people.length})` : ''}</h2>
+      <ReauthProvider>
+        <nav aria-label="Administration sections" className="subnav">
+          <ul>
+            {visible.map((s) => (
+              <li key={s.id}>
+                <Link to={s.id === 'people' ? '/admin' : `/admin?section=${s.id}`} aria-current={s.id === section.id ? 'page' : undefined}>
+                  {s.label}
+                </Link>
+              </li>
+            ))}
+            <li>
+              <Link to="/system">Devices and their health</Link>
+            </li>
+          </ul>
+        </nav>
         {people.error ? <ErrorMessage error={people.error} retry={people.reload} what="the people" /> : null}
         {people.loading && !people.data ? <Loading /> : null}
-        {people.data ? (
-          <TableWrap label="People">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {people.data.people.map((p) => (
-                  <tr key={p.id}>
-                    <th scope="row">{p.name}</th>
-                    <td>{p.email ?? '—'}</td>
-                    <td>{ROLE_LABELS[p.role] ?? p.role}</td>
-                    <td>{p.active ? <span className="tag status-in">active</span> : <span className="tag">inactive</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableWrap>
-        ) : null}
-      </section>
+        {people.data ? section.render(people.data.people, { isAdmin, reloadPeople: people.reload }) : null}
+      </ReauthProvider>
     </Page>
   );
 }

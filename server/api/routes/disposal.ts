@@ -5,6 +5,8 @@ import { barcodeSchema } from '../../domain/schemas';
 import { binsOf, DisposalError, DisposalService } from '../../disposal/disposal-service';
 import { MAX_CERTIFICATE_BYTES } from '../../disposal/certificate-store';
 import { reconciliationCsv } from '../../disposal/certification';
+import { DisposalSnapshot } from '../../disposal/disposal-snapshot';
+import { ShredBin } from '../../db/models';
 import {
   batchStartSchema,
   certificateFieldsSchema,
@@ -78,8 +80,8 @@ async function answer<T>(work: () => Promise<T>): Promise<T> {
 const idParam = z.strictObject({ id: z.string().trim().min(1).max(64) });
 const barcodeParam = z.strictObject({ barcode: barcodeSchema });
 
-const classSchema = z.object({ id: z.string(), name: z.string(), trigger: z.string(), years: z.number().int(), return_to_client: z.boolean() });
-const holdSchema = z.object({
+export const classSchema = z.object({ id: z.string(), name: z.string(), trigger: z.string(), years: z.number().int(), return_to_client: z.boolean() });
+export const holdSchema = z.object({
   id: z.string(),
   scope: z.string(),
   barcode: z.string().nullable(),
@@ -117,13 +119,13 @@ export const batchSchema = z.object({
   certified: z.number().int(),
   certificates: z.array(certificateSchema),
 });
-const certificationSchema = z.object({
+export const certificationSchema = z.object({
   certificate: certificateSchema,
   certified: z.array(z.string()),
   refused: z.array(z.object({ barcode: z.string(), reason: z.string() })),
   extra: z.array(z.string()),
 });
-const reconciliationRowSchema = z.object({
+export const reconciliationRowSchema = z.object({
   batch: z.string(),
   bin: z.string(),
   started_at: z.string(),
@@ -314,6 +316,26 @@ export const disposalRoutes = [
     async handler(s, { query }) {
       const all = await service(s).eligible();
       return { total: all.length, records: all.slice(query.offset, query.offset + query.limit) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/disposal/bins',
+    summary: 'Shred bins and the deposited files waiting for the next pickup (held ones block it)',
+    tags: ['disposal'],
+    access: { roles: MANAGERS },
+    response: z.object({ bins: z.array(z.object({ id: z.string(), name: z.string(), awaiting_pickup: z.number().int(), held: z.number().int() })) }),
+    async handler(s) {
+      const snapshot = new DisposalSnapshot(s.db.sequelize, null);
+      const bins = await ShredBin.findAll({ order: [['id', 'ASC']] });
+      return {
+        bins: await Promise.all(
+          bins.map(async (bin) => {
+            const pending = await snapshot.pendingDeposits(bin.id);
+            return { id: bin.id, name: bin.name, awaiting_pickup: pending.length, held: pending.filter((p) => p.held).length };
+          }),
+        ),
+      };
     },
   }),
   defineRoute({
