@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { describeFailure, loadContext } from './context';
-import { logBundle, logCheckpoint, logVerifierKey, logVerify, logVerifyBundle } from './log-commands';
+import { logBundle, logCheckpoint, logKeyHistory, logRotateKey, logVerifierKey, logVerify, logVerifyBundle } from './log-commands';
 import { importCommand } from './import-command';
 import { demoCommand, serveCommand } from './serve-command';
 
@@ -113,8 +113,9 @@ export async function main(argv: string[]): Promise<number> {
   log
     .command('verify')
     .description('re-derive the whole log and check it against every signed checkpoint')
-    .option('--key <verifier-key>', 'verifier key to trust (default: this office key)')
-    .action(async (opts: { key?: string }) => {
+    .option('--key <verifier-key>', 'verifier key to trust (default: this office key); any key of the key history will do')
+    .option('--key-history <file>', 'key history to check retired keys with (default: this office\'s)')
+    .action(async (opts: { key?: string; keyHistory?: string }) => {
       exitCode = await logVerify(loadContext(), opts);
     });
   log.command('checkpoint').description('sign a checkpoint now and print it').action(run(() => logCheckpoint(loadContext())));
@@ -131,10 +132,28 @@ export async function main(argv: string[]): Promise<number> {
     .description('verify a custody bundle offline, without the database')
     .argument('<file>')
     .option('--key <verifier-key>', 'the verifier key you trust')
-    .action((file: string, opts: { key?: string }) => {
+    .option('--key-history <file>', 'the office\'s key history, for a bundle signed by a key other than the one you trust')
+    .action((file: string, opts: { key?: string; keyHistory?: string }) => {
       exitCode = logVerifyBundle(file, opts);
     });
-  log.command('verifier-key').description('print the verifier key string').action(run(() => logVerifierKey(loadContext())));
+  log
+    .command('verifier-key')
+    .description('print the verifier key string')
+    .option('--all', 'also list retired keys, with the checkpoint sizes each one signed')
+    .action(async (opts: { all?: boolean }) => {
+      exitCode = await logVerifierKey(loadContext(), opts);
+    });
+  log
+    .command('key-history')
+    .description('write the key history auditors need to check checkpoints signed by retired keys')
+    .requiredOption('--out <file>', 'where to write it')
+    .action(async (opts: { out: string }) => {
+      exitCode = await logKeyHistory(loadContext(), opts.out);
+    });
+  log
+    .command('rotate-key')
+    .description('replace the checkpoint signing key; the rotation is logged and signed by the old and the new key')
+    .action(run(() => logRotateKey(loadContext())));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -5,6 +5,7 @@ import type { LogStore } from './log-store';
 import { MerkleTree } from './tree';
 import { serializeBundle } from './bundle';
 import type { SigningKey } from './signing-key';
+import { keyPeriodAt } from './key-history';
 
 export class UnknownRecordError extends Error {}
 
@@ -33,7 +34,8 @@ export async function exportBundle(
   const text = serializeBundle({
     format: 'safekeep-custody-bundle/v1',
     origin: deps.origin,
-    verifier_key: deps.key.verifierKey,
+    // The key valid at the checkpoint's size: the current one, unless a rotation just happened.
+    verifier_key: keyPeriodAt(deps.key.history, checkpoint.size).verifierKey,
     checkpoint: checkpoint.note,
     record: record.id,
     entries,

@@ -5,6 +5,9 @@ import { decodeLeaf } from './leaf';
 import type { LeafEvent } from './leaf';
 import { HASH_SIZE, hashLeaf, verifyInclusion } from './merkle';
 import { parseVerifierKey } from './signed-note';
+import { parseKeyHistory, singleKeyHistory, verifyCheckpointWithHistory, verifyKeyHistory } from './key-history';
+import type { Checkpoint } from './checkpoint';
+import type { VerifiedKeyHistory } from './key-history';
 
 /**
  * Custody bundle: one record's whole custody history with everything needed to check it offline,
@@ -66,16 +69,26 @@ export function serializeBundle(bundle: CustodyBundle): string {
   return `${json}\n`;
 }
 
+export interface BundleTrust {
+  /** The verifier key the auditor trusts; without it, the key inside the bundle is used. */
+  trustedKey?: string;
+  /**
+   * The office's key history (file text, or verified): lets a bundle signed by a retired key be
+   * checked against a trusted newer key, and the other way round.
+   */
+  keyHistory?: string | VerifiedKeyHistory;
+}
+
 /** Checks a bundle file. Never throws: any problem is reported as { ok: false, error }. */
-export function verifyBundle(input: string | Uint8Array, options: { trustedKey?: string } = {}): BundleVerification {
+export function verifyBundle(input: string | Uint8Array, options: BundleTrust = {}): BundleVerification {
   try {
-    return { ok: true, ...check(input, options.trustedKey) };
+    return { ok: true, ...check(input, options) };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-function check(input: string | Uint8Array, trustedKey: string | undefined): { record: string; size: number; entries: LeafEvent[] } {
+function check(input: string | Uint8Array, trust: BundleTrust): { record: string; size: number; entries: LeafEvent[] } {
   const text = typeof input === 'string' ? input : decodeUtf8(input);
   let parsed: unknown;
   try {
@@ -89,11 +102,7 @@ function check(input: string | Uint8Array, trustedKey: string | undefined): { re
   }
   if (bundle.format !== BUNDLE_FORMAT) throw new Error(`unknown bundle format ${JSON.stringify(bundle.format)}`);
 
-  const key = parseVerifierKey(bundle.verifier_key);
-  if (trustedKey !== undefined && bundle.verifier_key !== trustedKey) {
-    throw new Error('the bundle is signed with a key other than the trusted one');
-  }
-  const checkpoint = verifyCheckpoint(bundle.checkpoint, key);
+  const checkpoint = trust.keyHistory === undefined ? checkSignedByTrusted(bundle, trust.trustedKey) : checkSignedPerHistory(bundle, trust.keyHistory, trust.trustedKey);
   if (checkpoint.origin !== bundle.origin) throw new Error('the bundle origin differs from the checkpoint origin');
   if (bundle.entries.length === 0) throw new Error('the bundle has no entries');
 
@@ -137,6 +146,29 @@ function check(input: string | Uint8Array, trustedKey: string | undefined): { re
     previousLeafHash = leafHash;
   });
   return { record: bundle.record, size: checkpoint.size, entries: events };
+}
+
+function checkSignedByTrusted(bundle: CustodyBundle, trustedKey: string | undefined): Checkpoint {
+  const key = parseVerifierKey(bundle.verifier_key);
+  if (trustedKey !== undefined && bundle.verifier_key !== trustedKey) {
+    throw new Error('the bundle is signed with a key other than the trusted one (if the office rotated its key since, give its key history)');
+  }
+  return verifyCheckpoint(bundle.checkpoint, key);
+}
+
+/** The bundle's key must be the one the history says signs checkpoints of that size. */
+function checkSignedPerHistory(bundle: CustodyBundle, keyHistory: string | VerifiedKeyHistory, trustedKey: string | undefined): Checkpoint {
+  let history: VerifiedKeyHistory;
+  if (typeof keyHistory === 'string') {
+    const parsed = parseKeyHistory(keyHistory);
+    history = parsed.rotations.length === 0 ? singleKeyHistory(trustedKey ?? bundle.verifier_key) : verifyKeyHistory(parsed);
+  } else history = keyHistory;
+  if (trustedKey !== undefined && !history.keys.has(trustedKey)) throw new Error('the trusted key is not in the key history');
+  if (!history.keys.has(bundle.verifier_key)) throw new Error('the bundle is signed with a key that is not in the key history');
+  const checkpoint = verifyCheckpointWithHistory(bundle.checkpoint, history);
+  // The key the bundle names must itself have signed (at a transition size, either key may be named).
+  verifyCheckpoint(bundle.checkpoint, parseVerifierKey(bundle.verifier_key), { allowOtherSignatures: true });
+  return checkpoint;
 }
 
 function decodeUtf8(bytes: Uint8Array): string {

@@ -1,7 +1,7 @@
 import { decodeBase64Strict, encodeBase64 } from './base64';
 import { HASH_SIZE } from './merkle';
 import { hasUnsafeChars } from './text';
-import { parseVerifierKey, signNote, verifierKeyString, verifySignedNote } from './signed-note';
+import { parseVerifierKey, signNoteByAll, verifierKeyString, verifySignedNote, verifySignedNoteByAll } from './signed-note';
 import type { NoteSigner, VerifierKey, VerifyNoteOptions } from './signed-note';
 
 /**
@@ -11,7 +11,7 @@ import type { NoteSigner, VerifierKey, VerifyNoteOptions } from './signed-note';
  */
 
 // The note primitives are re-exported so checkpoint users need a single import.
-export { isValidKeyName, keyIdOf, parseVerifierKey, signNote, verifierKeyString, verifySignedNote } from './signed-note';
+export { isValidKeyName, keyIdOf, parseVerifierKey, signNote, signNoteByAll, verifierKeyString, verifySignedNote, verifySignedNoteByAll } from './signed-note';
 export type { NoteSigner, VerifierKey, VerifyNoteOptions } from './signed-note';
 
 export interface Checkpoint {
@@ -33,12 +33,13 @@ export function checkpointBody(checkpoint: { origin: string; size: number; root:
   return `${origin}\n${size}\n${encodeBase64(root)}\n`;
 }
 
-/** The whole signed note for a checkpoint. */
-export function signCheckpoint(checkpoint: { origin: string; size: number; root: Uint8Array }, signer: NoteSigner): string {
-  const note = signNote(checkpointBody(checkpoint), signer);
+/** The whole signed note for a checkpoint; several signers for a key rotation's transition checkpoint. */
+export function signCheckpoint(checkpoint: { origin: string; size: number; root: Uint8Array }, signer: NoteSigner | readonly NoteSigner[]): string {
+  const signers = Array.isArray(signer) ? (signer as readonly NoteSigner[]) : [signer as NoteSigner];
+  const note = signNoteByAll(checkpointBody(checkpoint), signers);
   // A signer whose publicKey does not belong to its private key would publish checkpoints nobody
-  // can verify; one Ed25519 verification per checkpoint is cheap insurance.
-  verifySignedNote(note, verifierKeyString(signer.name, signer.publicKey));
+  // can verify; one Ed25519 verification per signature is cheap insurance.
+  verifySignedNoteByAll(note, signers.map((s) => parseVerifierKey(verifierKeyString(s.name, s.publicKey))));
   return note;
 }
 
@@ -47,6 +48,21 @@ export function verifyCheckpoint(note: string, verifierKey: string | VerifierKey
   const key = typeof verifierKey === 'string' ? parseVerifierKey(verifierKey) : verifierKey;
   const body = verifySignedNote(note, key, options);
   return parseCheckpointBody(body);
+}
+
+/** A checkpoint every `required` key signed; lines by `permitted` keys must verify too, others are refused. */
+export function verifyCheckpointByAll(note: string, required: readonly VerifierKey[], permitted: readonly VerifierKey[] = []): Checkpoint {
+  return parseCheckpointBody(verifySignedNoteByAll(note, required, permitted));
+}
+
+/**
+ * The checkpoint a note claims, signatures NOT checked: only to pick which key must have signed
+ * it (the one valid at that size) before verifying with it.
+ */
+export function claimedCheckpoint(note: string): Checkpoint {
+  const split = typeof note === 'string' ? note.lastIndexOf('\n\n') : -1;
+  if (split < 0) throw new Error('signed note: no blank line before the signatures');
+  return parseCheckpointBody(note.slice(0, split + 1));
 }
 
 /** Parses an (already verified) checkpoint body. */

@@ -1,6 +1,8 @@
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { signCheckpoint, verifyCheckpoint } from './checkpoint';
+import { signCheckpoint } from './checkpoint';
+import { verifyCheckpointWithHistory } from './key-history';
+import type { LogSigner } from './key-file';
 import type { LogStore } from './log-store';
 import { verifyConsistency } from './merkle';
 import { MerkleTree } from './tree';
@@ -14,6 +16,9 @@ export interface SignedCheckpoint {
 
 export class LogIntegrityError extends Error {}
 
+/** A checkpoint was signed by someone else between reading the latest one and storing ours. */
+export class CheckpointRaceError extends Error {}
+
 /**
  * Signs C2SP checkpoints: periodically while the log grows, and on demand. A new checkpoint is
  * signed only after a consistency proof from the previous one verifies, so the server can never
@@ -22,7 +27,7 @@ export class LogIntegrityError extends Error {}
 export class Checkpointer {
   private readonly tree: MerkleTree;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<SignedCheckpoint | null> | null = null;
+  private running: Promise<void> | null = null;
   private readonly log: Logger;
 
   constructor(
@@ -63,22 +68,60 @@ export class Checkpointer {
 
   /** Signs the current size, unless the last checkpoint already covers it. One at a time. */
   async checkpointNow(): Promise<SignedCheckpoint | null> {
-    while (this.running) await this.running;
-    this.running = this.sign().finally(() => (this.running = null));
-    return this.running;
+    return this.exclusive(async () => {
+      // Another process may store a checkpoint between our read and our insert; then sign again
+      // from the new one rather than hand back something older than the caller's entries.
+      for (let attempt = 1; ; attempt++) {
+        const signed = await this.sign(null);
+        if (signed !== 'lost-race') return signed;
+        if (attempt === 3) throw new Error('checkpoint: other processes kept signing checkpoints at the same time; try again');
+      }
+    });
   }
 
-  private async sign(): Promise<SignedCheckpoint | null> {
+  /** Runs `work` while no checkpoint is being signed in this process (a key rotation uses it). */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.running) await this.running;
+    const run = work();
+    const mine = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running = mine;
+    try {
+      return await run;
+    } finally {
+      // A waiter may already have taken over: only clear our own turn.
+      if (this.running === mine) this.running = null;
+    }
+  }
+
+  /**
+   * A key rotation's transition checkpoint: the current size signed by the retiring and the new
+   * key, after the usual consistency proof. Call it inside exclusive(). Throws CheckpointRaceError
+   * when that size is already signed or another process signed meanwhile.
+   */
+  async signTransition(retiring: LogSigner, successor: LogSigner): Promise<SignedCheckpoint> {
+    const signed = await this.sign([retiring, successor]);
+    if (signed === 'lost-race' || signed === null) throw new CheckpointRaceError('another checkpoint was signed at the same time as the transition checkpoint; try the rotation again');
+    return signed;
+  }
+
+  /** `signers` null: the current key, and a size already signed is simply returned. */
+  private async sign(signers: LogSigner[] | null): Promise<SignedCheckpoint | null | 'lost-race'> {
     const { store, key, origin, clock } = this.deps;
-    const size = await store.size();
+    await key.refresh();
+    // The previous checkpoint first: the log only grows, so the size read after it is never smaller.
     const previous = await store.latestCheckpoint();
+    const size = await store.size();
     if (previous && previous.tree_size === size) {
+      if (signers) throw new CheckpointRaceError(`a checkpoint of size ${size} is already signed; the transition needs a new one`);
       return { size, root: previous.root_hash, note: previous.note };
     }
     if (size === 0) return null;
     const root = await this.tree.root(size);
     if (previous) {
-      const prev = verifyCheckpoint(previous.note, key.verifierKey);
+      const prev = this.verifyStored(previous.note);
       const consistent = prev.size <= size && verifyConsistency(prev.size, size, await this.tree.consistencyProof(prev.size, size), prev.root, root);
       if (!consistent) {
         const error = new LogIntegrityError(
@@ -88,9 +131,22 @@ export class Checkpointer {
         throw error;
       }
     }
-    const note = signCheckpoint({ origin, size, root }, key);
-    await store.insertCheckpoint(size, root, note, clock.now());
-    this.log.debug({ size }, 'checkpoint signed');
+    const note = signCheckpoint({ origin, size, root }, signers ?? key);
+    if (!(await store.insertCheckpointAfter(previous?.tree_size ?? null, size, root, note, clock.now()))) return 'lost-race';
+    this.log.debug({ size, signatures: signers?.length ?? 1 }, 'checkpoint signed');
     return { size, root, note };
+  }
+
+  private verifyStored(note: string): { size: number; root: Buffer } {
+    try {
+      return verifyCheckpointWithHistory(note, this.deps.key.history);
+    } catch (err) {
+      // Most likely a rotation in another process has signed its transition but not yet written
+      // the key history (or died before it could): signing on with the old key would be wrong.
+      throw new Error(
+        `refusing to sign: the latest checkpoint does not verify with this office's keys (${(err as Error).message}); if a key rotation is running or was interrupted, let it finish or run \`safekeep log rotate-key\` again`,
+        { cause: err },
+      );
+    }
   }
 }

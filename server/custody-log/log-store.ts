@@ -171,6 +171,30 @@ export class LogStore implements LeafHashSource {
     };
   }
 
+  /**
+   * Stores a checkpoint only if the latest stored one is still `previousSize` (null: none), the one
+   * its consistency proof started from; returns whether `note` is now the checkpoint of `size`.
+   * A checkpoint signed by another process meanwhile (say a key rotation's transition) must not be
+   * followed by one that never checked against it: one statement, so the check and the insert
+   * cannot be split by another writer.
+   */
+  async insertCheckpointAfter(previousSize: number | null, size: number, root: Buffer, note: string, at: Date): Promise<boolean> {
+    const pg = this.sequelize.getDialect() === 'postgres';
+    // PostgreSQL types a SELECT list's bare parameters as text; SQLite would give BYTEA numeric affinity.
+    const values = pg ? 'CAST(:size AS BIGINT), CAST(:root AS BYTEA), CAST(:note AS TEXT), CAST(:at AS TIMESTAMPTZ)' : ':size, :root, :note, :at';
+    await this.sequelize.query(
+      `INSERT INTO checkpoints (tree_size, root_hash, note, created_at)
+       SELECT ${values} WHERE COALESCE((SELECT MAX(tree_size) FROM checkpoints), -1) = :previous
+       ON CONFLICT (tree_size) DO NOTHING`,
+      { replacements: { size, root, note, at: at.toISOString(), previous: previousSize ?? -1 } },
+    );
+    const [row] = await this.sequelize.query<{ note: string }>('SELECT note FROM checkpoints WHERE tree_size = :size', {
+      type: QueryTypes.SELECT,
+      replacements: { size },
+    });
+    return row?.note === note;
+  }
+
   async insertCheckpoint(size: number, root: Buffer, note: string, at: Date): Promise<void> {
     // Ed25519 signatures are deterministic: the same size always yields the same note, so a
     // checkpoint signed twice (server and CLI at once) is the same row and the second is dropped.

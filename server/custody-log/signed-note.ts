@@ -90,12 +90,24 @@ export function parseVerifierKey(text: string): VerifierKey {
 
 /** Signs `text` (which must end in a newline) and returns the whole signed note. */
 export function signNote(text: string, signer: NoteSigner): string {
+  return signNoteByAll(text, [signer]);
+}
+
+/**
+ * A note signed by several keys, one line each in the order given: a key rotation's transition
+ * checkpoint carries the retiring key's and its successor's signatures on the same text.
+ */
+export function signNoteByAll(text: string, signers: readonly NoteSigner[]): string {
   checkNoteText(text);
-  if (!isValidKeyName(signer.name)) throw new Error(`signed note: invalid key name ${JSON.stringify(signer.name)}`);
-  const signature = signer.sign(Buffer.from(text, 'utf8'));
-  if (signature.length !== SIGNATURE_SIZE) throw new Error('signed note: the signer did not return a 64-byte Ed25519 signature');
-  const blob = Buffer.concat([keyIdOf(signer.name, signer.publicKey), signature]);
-  return `${text}\n${SIG_PREFIX}${signer.name} ${encodeBase64(blob)}\n`;
+  if (signers.length === 0) throw new Error('signed note: no signer');
+  const lines = signers.map((signer) => {
+    if (!isValidKeyName(signer.name)) throw new Error(`signed note: invalid key name ${JSON.stringify(signer.name)}`);
+    const signature = signer.sign(Buffer.from(text, 'utf8'));
+    if (signature.length !== SIGNATURE_SIZE) throw new Error('signed note: the signer did not return a 64-byte Ed25519 signature');
+    const blob = Buffer.concat([keyIdOf(signer.name, signer.publicKey), signature]);
+    return `${SIG_PREFIX}${signer.name} ${encodeBase64(blob)}\n`;
+  });
+  return `${text}\n${lines.join('')}`;
 }
 
 export interface VerifyNoteOptions {
@@ -109,6 +121,20 @@ export interface VerifyNoteOptions {
 /** Verifies a signed note against one key and returns its text (ending in a newline). Throws on any problem. */
 export function verifySignedNote(note: string, key: string | VerifierKey, options: VerifyNoteOptions = {}): string {
   const verifier = typeof key === 'string' ? parseVerifierKey(key) : key;
+  return verifyNote(note, [verifier], [], options.allowOtherSignatures ?? false);
+}
+
+/**
+ * Verifies a note that every `required` key must have signed. Lines by `permitted` keys must be
+ * valid too (a rotation's successor key on an interrupted transition checkpoint); any other line
+ * is refused. Returns the text.
+ */
+export function verifySignedNoteByAll(note: string, required: readonly VerifierKey[], permitted: readonly VerifierKey[] = []): string {
+  if (required.length === 0) throw new Error('signed note: no required key');
+  return verifyNote(note, required, permitted, false);
+}
+
+function verifyNote(note: string, required: readonly VerifierKey[], permitted: readonly VerifierKey[], allowOthers: boolean): string {
   if (typeof note !== 'string') throw new Error('signed note: not a string');
   if (hasUnsafeChars(note, true)) throw new Error('signed note: contains control characters or invalid Unicode');
   // The text may itself contain blank lines; signatures start after the last one.
@@ -122,24 +148,28 @@ export function verifySignedNote(note: string, key: string | VerifierKey, option
   const lines = block.slice(0, -1).split('\n');
   if (lines.length > MAX_SIGNATURES) throw new Error('signed note: too many signatures');
 
-  let verified = 0;
+  const known = [...required, ...permitted];
+  const signedBy = new Set<VerifierKey>();
   const seen = new Set<string>();
   for (const line of lines) {
     if (seen.has(line)) throw new Error('signed note: duplicate signature line');
     seen.add(line);
     const sig = parseSignatureLine(line);
-    const ours = sig.name === verifier.name && sig.keyId.equals(verifier.keyId);
-    if (!ours) {
-      if (options.allowOtherSignatures) continue;
-      throw new Error(`signed note: signature by unknown key ${sig.name}+${sig.keyId.toString('hex')} (expected ${verifier.name}+${verifier.keyId.toString('hex')})`);
+    const verifier = known.find((k) => sig.name === k.name && sig.keyId.equals(k.keyId));
+    if (!verifier) {
+      if (allowOthers) continue;
+      const expected = required.map((k) => `${k.name}+${k.keyId.toString('hex')}`).join(', ');
+      throw new Error(`signed note: signature by unknown key ${sig.name}+${sig.keyId.toString('hex')} (expected ${expected})`);
     }
-    if (verified > 0) throw new Error('signed note: more than one signature by the same key');
+    if (signedBy.has(verifier)) throw new Error('signed note: more than one signature by the same key');
     if (sig.signature.length !== SIGNATURE_SIZE || !ed25519Verify(null, message, verifier.keyObject, sig.signature)) {
       throw new Error(`signed note: invalid signature by ${verifier.name}`);
     }
-    verified++;
+    signedBy.add(verifier);
   }
-  if (verified === 0) throw new Error(`signed note: not signed by ${verifier.name}+${verifier.keyId.toString('hex')}`);
+  for (const key of required) {
+    if (!signedBy.has(key)) throw new Error(`signed note: not signed by ${key.name}+${key.keyId.toString('hex')}`);
+  }
   return text;
 }
 

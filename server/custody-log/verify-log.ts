@@ -1,4 +1,4 @@
-import { verifyCheckpoint } from './checkpoint';
+import { singleKeyHistory, verifyCheckpointWithHistory, type VerifiedKeyHistory } from './key-history';
 import { LeafHasher, type HashedPage } from './leaf-hasher';
 import { LogChecker, LogProblem, type SignedRoot } from './log-checker';
 import type { CheckpointRow, LogRow, LogStore } from './log-store';
@@ -22,10 +22,14 @@ export interface VerifyReport {
  * the first bad index: gaps, stored hashes, the leaf's structure, strictly increasing ts_server (a
  * moved row breaks it), and each record's chain (record_seq, record_prev); see LogChecker.
  *
+ * Each checkpoint must be signed by the key valid at its size (`keys`: one verifier key when it
+ * was never rotated, else the verified key history), and every transition checkpoint of the
+ * history must be stored: a history that claims a rotation the log never signed is refused.
+ *
  * Three things run at once: the database reads page k+2 (LogStore.pages() reads ahead), a worker
  * thread hashes page k+1 (LeafHasher), and this thread checks page k.
  */
-export async function verifyLog(store: LogStore, verifierKey: string): Promise<VerifyReport> {
+export async function verifyLog(store: LogStore, keys: string | VerifiedKeyHistory): Promise<VerifyReport> {
   const started = process.hrtime.bigint();
   const checkpoints = await store.checkpoints();
   let checker: LogChecker | null = null;
@@ -33,7 +37,9 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
 
   let hasher: LeafHasher | null = null;
   try {
-    const signed = checkpoints.map((cp) => checkSignature(cp, verifierKey));
+    const history = typeof keys === 'string' ? singleKeyHistory(keys) : keys;
+    const signed = checkpoints.map((cp) => checkSignature(cp, history));
+    checkTransitionsStored(checkpoints, history);
     checker = new LogChecker(signed);
     hasher = new LeafHasher(signed.map((cp) => cp.size));
     let hashing: { rows: LogRow[]; hashed: Promise<HashedPage> } | null = null;
@@ -61,10 +67,10 @@ export async function verifyLog(store: LogStore, verifierKey: string): Promise<V
   return { ok: true, size: checker.size, checkpointsVerified: checker.checkpointsVerified, seconds: seconds() };
 }
 
-function checkSignature(cp: CheckpointRow, verifierKey: string): SignedRoot {
+function checkSignature(cp: CheckpointRow, history: VerifiedKeyHistory): SignedRoot {
   let parsed: { size: number; root: Buffer };
   try {
-    parsed = verifyCheckpoint(cp.note, verifierKey);
+    parsed = verifyCheckpointWithHistory(cp.note, history);
   } catch (err) {
     throw new LogProblem(undefined, `checkpoint ${cp.tree_size} does not verify: ${(err as Error).message}`);
   }
@@ -72,4 +78,11 @@ function checkSignature(cp: CheckpointRow, verifierKey: string): SignedRoot {
     throw new LogProblem(undefined, `checkpoint ${cp.tree_size}: stored size or root differ from the signed note`);
   }
   return parsed;
+}
+
+function checkTransitionsStored(checkpoints: readonly CheckpointRow[], history: VerifiedKeyHistory): void {
+  const stored = new Set(checkpoints.map((cp) => cp.tree_size));
+  for (const size of history.transitions.keys()) {
+    if (!stored.has(size)) throw new LogProblem(undefined, `the key history's transition checkpoint ${size} is not in the log's checkpoints`);
+  }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { readPrivateFile, writePrivateFile } from '../shared/secret-file';
 import { ConfigError, type ConfigIssue } from '../config/config-error';
 import { KEY_BYTES, MasterKey } from './crypto';
 
@@ -67,33 +67,12 @@ export async function loadOrCreateMasterKey(dataDir: string, settings: Pick<Visi
   const file = path.join(dataDir, MASTER_KEY_FILE);
   const existing = await readKeyFile(file);
   if (existing) return new MasterKey(existing);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const fresh = randomBytes(KEY_BYTES);
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.chmod(0o600);
-      await handle.writeFile(`${fresh.toString('base64')}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // link fails with EEXIST instead of replacing a key another process created meanwhile.
-    await link(temp, file).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    // create-once: a key another process created meanwhile is kept, never replaced.
+    await writePrivateFile(file, `${fresh.toString('base64')}\n`, 'create-once');
   } finally {
     fresh.fill(0);
-    await unlink(temp).catch(() => undefined);
-  }
-  if (process.platform !== 'win32') {
-    const dir = await open(dataDir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
   }
   const stored = await readKeyFile(file);
   if (!stored) throw new Error(`visitor master key: ${file} vanished right after it was created`);
@@ -101,20 +80,8 @@ export async function loadOrCreateMasterKey(dataDir: string, settings: Pick<Visi
 }
 
 async function readKeyFile(file: string): Promise<Buffer | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  if (process.platform !== 'win32') {
-    const { mode } = await stat(file);
-    // Refuse rather than quietly tighten: someone else may already have read it.
-    if ((mode & 0o077) !== 0) {
-      throw new Error(`visitor master key: ${file} is accessible to other users (mode ${(mode & 0o777).toString(8)}); check who had access, then chmod 600 it`);
-    }
-  }
+  const text = await readPrivateFile(file, 'visitor master key');
+  if (text === undefined) return undefined;
   const key = Buffer.from(text.trim(), 'base64');
   if (key.length !== KEY_BYTES) throw new Error(`visitor master key: ${file} does not hold 32 bytes in base64`);
   return key;

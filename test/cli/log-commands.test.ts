@@ -71,9 +71,41 @@ describe('safekeep log', { timeout: 120_000 }, () => {
     expect((await runCli(['log', 'verify-bundle', out, '--key', otherKey], {})).code).toBe(1);
   });
 
+  it('rotates the key on SQLite; earlier bundles and checkpoints stay verifiable with the key history', { timeout: 240_000 }, async () => {
+    const before = path.join(dir, 'before-rotation.json');
+    expect((await runCli(['log', 'bundle', 'SK-300007', '--out', before], env)).code).toBe(0);
+    const rotated = await runCli(['log', 'rotate-key'], env);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/signed by both keys/);
+    const oldKey = /^retired key: (\S+)$/m.exec(rotated.stdout)![1]!;
+    const newKey = /^new key: +(\S+)$/m.exec(rotated.stdout)![1]!;
+    const all = (await runCli(['log', 'verifier-key', '--all'], env)).stdout.trim().split('\n');
+    expect(all[0]).toMatch(new RegExp(`^${escape(newKey)}  current, signs checkpoints from size \\d+`));
+    expect(all[1]).toMatch(new RegExp(`^${escape(oldKey)}  retired, signed checkpoints of sizes 0\\.\\.\\d+`));
+    expect((await runCli(['log', 'verify', '--key', oldKey], env)).code).toBe(0);
+
+    // Offline, as an auditor who trusts only the new key.
+    const history = path.join(dir, 'key-history.json');
+    expect((await runCli(['log', 'key-history', '--out', history], env)).code).toBe(0);
+    const old = await runCli(['log', 'verify-bundle', before, '--key', newKey, '--key-history', history], {});
+    expect(old.code, old.stderr).toBe(0);
+    const tampered = path.join(dir, 'key-history-tampered.json');
+    writeFileSync(tampered, readFileSync(history, 'utf8').replace(/"index":(\d+)/, (_, n: string) => `"index":${Number(n) + 1}`));
+    const rejected = await runCli(['log', 'verify-bundle', before, '--key', newKey, '--key-history', tampered], {});
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toMatch(/REJECTED: .*inclusion proof/);
+    const verifyTampered = await runCli(['log', 'verify', '--key-history', tampered], env);
+    expect(verifyTampered.code).toBe(1);
+    expect(verifyTampered.stderr).toMatch(/FAILED verification/);
+  });
+
   it('explains an unknown barcode', async () => {
     const result = await runCli(['log', 'bundle', 'SK-999999', '--out', path.join(dir, 'x.json')], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no record with barcode SK-999999/);
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
