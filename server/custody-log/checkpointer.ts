@@ -1,3 +1,4 @@
+import type { Transaction } from 'sequelize';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { signCheckpoint } from './checkpoint';
@@ -39,6 +40,13 @@ export class Checkpointer {
       logger: Logger;
       intervalMs?: number;
       onIntegrityFailure?: (error: LogIntegrityError) => void;
+      /**
+       * Runs the checkpoint's INSERT on the process's own writer (the CustodyWriter's connection).
+       * Without it the INSERT takes a second connection, which SQLite's busy handler makes wait in
+       * sleeps of up to 100 ms behind the writer's back-to-back batches, and which in turn holds
+       * the writer's next batch up just as long.
+       */
+      write?: <T>(work: (transaction: Transaction) => Promise<T>) => Promise<T>;
     },
   ) {
     this.tree = new MerkleTree(deps.store);
@@ -132,7 +140,8 @@ export class Checkpointer {
       }
     }
     const note = signCheckpoint({ origin, size, root }, signers ?? key);
-    if (!(await store.insertCheckpointAfter(previous?.tree_size ?? null, size, root, note, clock.now()))) return 'lost-race';
+    const insert = (transaction?: Transaction) => store.insertCheckpointAfter(previous?.tree_size ?? null, size, root, note, clock.now(), transaction);
+    if (!(await (this.deps.write ? this.deps.write(insert) : insert()))) return 'lost-race';
     this.log.debug({ size, signatures: signers?.length ?? 1 }, 'checkpoint signed');
     return { size, root, note };
   }

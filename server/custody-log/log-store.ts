@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { LeafHashSource } from './tree';
 
 export interface LogRow {
@@ -178,7 +178,7 @@ export class LogStore implements LeafHashSource {
    * followed by one that never checked against it: one statement, so the check and the insert
    * cannot be split by another writer.
    */
-  async insertCheckpointAfter(previousSize: number | null, size: number, root: Buffer, note: string, at: Date): Promise<boolean> {
+  async insertCheckpointAfter(previousSize: number | null, size: number, root: Buffer, note: string, at: Date, transaction?: Transaction): Promise<boolean> {
     const pg = this.sequelize.getDialect() === 'postgres';
     // PostgreSQL types a SELECT list's bare parameters as text; SQLite would give BYTEA numeric affinity.
     const values = pg ? 'CAST(:size AS BIGINT), CAST(:root AS BYTEA), CAST(:note AS TEXT), CAST(:at AS TIMESTAMPTZ)' : ':size, :root, :note, :at';
@@ -186,11 +186,12 @@ export class LogStore implements LeafHashSource {
       `INSERT INTO checkpoints (tree_size, root_hash, note, created_at)
        SELECT ${values} WHERE COALESCE((SELECT MAX(tree_size) FROM checkpoints), -1) = :previous
        ON CONFLICT (tree_size) DO NOTHING`,
-      { replacements: { size, root, note, at: at.toISOString(), previous: previousSize ?? -1 } },
+      { replacements: { size, root, note, at: at.toISOString(), previous: previousSize ?? -1 }, ...(transaction ? { transaction } : {}) },
     );
     const [row] = await this.sequelize.query<{ note: string }>('SELECT note FROM checkpoints WHERE tree_size = :size', {
       type: QueryTypes.SELECT,
       replacements: { size },
+      ...(transaction ? { transaction } : {}),
     });
     return row?.note === note;
   }
