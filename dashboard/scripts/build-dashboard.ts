@@ -21,6 +21,8 @@ export const DEFAULT_OUT_DIR = path.join(DASHBOARD_DIR, 'dist');
 const STAMP = '.build-stamp.json';
 /** Packages whose code ends up in the bundle or shapes it. */
 const BUNDLED_PACKAGES = ['react', 'react-dom', 'socket.io-client', '@zxing/library', 'qrcode', 'canonicalize', 'vite', '@vitejs/plugin-react'];
+/** Server modules the bundle imports as code, not `import type` (browser-safe: no node: imports). */
+const BUNDLED_SERVER_MODULES = ['server/custody-log/text.ts'];
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -41,7 +43,12 @@ function packageVersion(name: string): string {
 /** Hash of every input of the build. */
 export function sourceHash(): string {
   const hash = createHash('sha256');
-  const inputs = [path.join(DASHBOARD_DIR, 'index.html'), path.join(DASHBOARD_DIR, 'vite.config.ts'), ...filesUnder(path.join(DASHBOARD_DIR, 'src'))].sort();
+  const inputs = [
+    path.join(DASHBOARD_DIR, 'index.html'),
+    path.join(DASHBOARD_DIR, 'vite.config.ts'),
+    ...filesUnder(path.join(DASHBOARD_DIR, 'src')),
+    ...BUNDLED_SERVER_MODULES.map((file) => path.join(PROJECT_ROOT, file)),
+  ].sort();
   for (const file of inputs) {
     hash.update(path.relative(DASHBOARD_DIR, file)).update('\0').update(readFileSync(file)).update('\0');
   }

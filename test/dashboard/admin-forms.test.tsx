@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { ApiError, NetworkError } from '../../dashboard/src/api/client';
 import { DataTable } from '../../dashboard/src/components/DataTable';
+import { FormCard, SelectField, type Submission } from '../../dashboard/src/components/FormField';
+import { Loaded } from '../../dashboard/src/components/Status';
 import { needsReauth, ReauthCancelled, retryAfterReauth } from '../../dashboard/src/components/ReauthDialog';
 import { formProblem } from '../../dashboard/src/lib/form-errors';
 
@@ -83,5 +85,47 @@ describe('DataTable', () => {
     expect(renderToStaticMarkup(<DataTable label="People" columns={columns} rows={[]} rowKey={(r) => r.id} empty="Nobody yet." />)).toBe('<p class="empty">Nobody yet.</p>');
     const captioned = renderToStaticMarkup(<DataTable label="People" caption="Staff" columns={columns} rows={[{ id: 'a', name: 'Ada' }]} rowKey={(r) => r.id} empty="" />);
     expect(captioned).toContain('<table class="table"><caption>Staff</caption>');
+  });
+});
+
+describe('shared form pieces', () => {
+  const submission = (over: Partial<Submission> = {}): Submission => ({ busy: false, problem: { fields: {}, message: null }, done: null, run: async () => true, ...over });
+
+  it('ties a drop-down to its label, with an empty "choose" entry when asked', () => {
+    const html = renderToStaticMarkup(<SelectField label="Role" value="staff" onChange={() => {}} options={[{ value: 'staff', label: 'Staff' }]} placeholder="Choose…" required />);
+    const id = /<label for="([^"]+)">Role<\/label>/.exec(html)?.[1];
+    expect(id).toBeTruthy();
+    expect(html).toContain(`<select id="${id}" required=""><option value="">Choose…</option><option value="staff" selected="">Staff</option></select>`);
+  });
+
+  it('names a form by its heading, says the busy label while it runs, and offers Cancel only when asked', () => {
+    const idle = renderToStaticMarkup(
+      <FormCard title="Add a person" submission={submission()} onSubmit={() => {}} submitLabel="Add person" busyLabel="Adding…">
+        <input />
+      </FormCard>,
+    );
+    const heading = /<h3 id="([^"]+)" class="form-title">Add a person<\/h3>/.exec(idle)?.[1];
+    expect(idle).toContain(`<form class="card form-grid" aria-labelledby="${heading}" noValidate="">`);
+    expect(idle).toContain('<button type="submit" class="button primary">Add person</button></div>');
+    expect(idle).not.toContain('Cancel');
+    const busy = renderToStaticMarkup(
+      <FormCard label="Add a rule" className="form-grid" submission={submission({ busy: true, problem: { fields: {}, message: 'Refused' } })} onSubmit={() => {}} submitLabel="Add rule" primary={false} onCancel={() => {}}>
+        <input />
+      </FormCard>,
+    );
+    expect(busy).toContain('<form class="form-grid" aria-label="Add a rule" noValidate="">');
+    expect(busy).toContain('<button type="submit" class="button" disabled="">Add rule</button><button type="button" class="button">Cancel</button>');
+    expect(busy).toContain('<div role="alert"><p class="field-error">Refused</p></div>');
+  });
+
+  it('shows a fetch as a spinner, then its data kept while reloading, or its error with a retry', () => {
+    const state = { data: undefined as string[] | undefined, error: undefined as Error | undefined, loading: true, reload: () => {} };
+    const render = () => renderToStaticMarkup(<Loaded state={state} what="the walls">{(walls) => <p>{walls.join(', ')}</p>}</Loaded>);
+    expect(render()).toContain('Loading…');
+    Object.assign(state, { data: ['A', 'B'] });
+    expect(render()).toBe('<p>A, B</p>');
+    Object.assign(state, { loading: false, error: new Error('boom') });
+    expect(render()).toContain('<strong>Could not load the walls.</strong> boom');
+    expect(render()).toContain('<p>A, B</p>');
   });
 });

@@ -149,11 +149,13 @@ describe.skipIf(!chromiumAvailable())('administration and shredding in Chromium'
     await badges.getByRole('rowheader', { name: '0A0B0C0D' }).waitFor();
     expect(await badges.locator('tbody tr').first().innerText()).toContain('valid');
 
-    // The same number in another spelling is refused, and said so in the form.
+    // The same number in another spelling is refused, and said so beside the badge number.
     await page.getByLabel('Badge number').fill('0a-0b-0c-0d');
     await page.getByRole('button', { name: 'Issue badge' }).click();
     const issueForm = page.getByRole('form', { name: 'Issue a badge to Erin Example' });
-    await expect.poll(() => issueForm.getByRole('alert').innerText()).toContain('Badge 0A0B0C0D is already issued');
+    await expect.poll(() => issueForm.getByRole('alert').innerText()).toContain('Check the fields marked below');
+    expect(await issueForm.getByLabel('Badge number').getAttribute('aria-invalid')).toBe('true');
+    expect(await issueForm.locator('.field-error').first().innerText()).toContain('badge 0A0B0C0D is already issued');
 
     const [erin] = await sql<{ id: string }>("SELECT id FROM people WHERE name = 'Erin Example'");
     expect(await sql('SELECT id FROM badges WHERE person_id = :p AND active = :yes', { p: erin!.id, yes: true })).toHaveLength(1);

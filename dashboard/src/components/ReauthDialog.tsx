@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, apiJson } from '../api/client';
 import { useSession } from '../session';
-import { Field } from './FormField';
+import { Field, useSubmission, type Submission } from './FormField';
 
 /**
  * Sensitive actions (legal holds, user administration) are refused with 403 and a `reauth` field
@@ -43,6 +43,13 @@ export function useReauth(): WithReauth {
   const withReauth = useContext(ReauthContext);
   if (!withReauth) throw new Error('useReauth outside ReauthProvider');
   return withReauth;
+}
+
+/** `useSubmission` for sensitive forms: every change it runs goes through `useReauth()`. */
+export function useReauthSubmission(fields: readonly string[]): Submission {
+  const submission = useSubmission(fields);
+  const withReauth = useReauth();
+  return { ...submission, run: (action, doneMessage) => submission.run(() => withReauth(action), doneMessage) };
 }
 
 export function ReauthProvider({ children }: { children: ReactNode }) {

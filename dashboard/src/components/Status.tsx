@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { ApiError, NetworkError } from '../api/client';
+import type { AsyncState } from '../hooks';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -32,4 +33,18 @@ export function ErrorMessage({ error, retry, what }: { error: Error; retry?: () 
 
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
+}
+
+/**
+ * What a fetch has come to: its error (with a retry), a spinner until the first answer, then
+ * `children` with the data, kept on screen while it reloads.
+ */
+export function Loaded<T>({ state, what, children }: { state: AsyncState<T>; what: string; children: (data: NonNullable<T>) => ReactNode }) {
+  return (
+    <>
+      {state.error ? <ErrorMessage error={state.error} retry={state.reload} what={what} /> : null}
+      {state.loading && !state.data ? <Loading /> : null}
+      {state.data ? children(state.data) : null}
+    </>
+  );
 }

@@ -16,6 +16,7 @@
  */
 import canonicalize from 'canonicalize';
 import type { CustodyBundle, LeafEvent } from '../api/types';
+import { hasUnsafeChars } from '../../../server/custody-log/text';
 import { bytesEqual, concatBytes, decodeBase64Strict, decodeUtf8, sha256, toHex, utf8 } from './bytes';
 
 export const BUNDLE_FORMAT = 'safekeep-custody-bundle/v1';
@@ -155,25 +156,7 @@ function checkShape(value: unknown): CustodyBundle {
   return value as unknown as CustodyBundle;
 }
 
-// ---- text rules (server/custody-log/text.ts, signed-note.ts) -----------------------------------
-
-function hasUnsafeChars(text: string, allowNewline: boolean): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20) {
-      if (c !== 0x0a || !allowNewline) return true;
-    } else if (c === 0x7f) {
-      return true;
-    } else if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-      i++;
-    } else if (c >= 0xdc00 && c <= 0xdfff) {
-      return true;
-    }
-  }
-  return false;
-}
+// ---- text rules (hasUnsafeChars shared with the server; the key-name rule as in signed-note.ts) ----
 
 const SPACE = /[\s\u0085]/u;
 const isValidKeyName = (name: string) => name !== '' && !SPACE.test(name) && !name.includes('+') && !hasUnsafeChars(name, false);

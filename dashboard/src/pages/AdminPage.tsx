@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { Page } from '../components/Page';
 import { ReauthProvider } from '../components/ReauthDialog';
-import { ErrorMessage, Loading } from '../components/Status';
+import { Loaded } from '../components/Status';
 import { useAsync } from '../hooks';
 import { Link, useRouter } from '../router';
 import { useSession } from '../session';
@@ -64,9 +64,9 @@ export function AdminPage() {
             </li>
           </ul>
         </nav>
-        {people.error ? <ErrorMessage error={people.error} retry={people.reload} what="the people" /> : null}
-        {people.loading && !people.data ? <Loading /> : null}
-        {people.data ? section.render(people.data.people, { isAdmin, reloadPeople: people.reload }) : null}
+        <Loaded state={people} what="the people">
+          {(data) => section.render(data.people, { isAdmin, reloadPeople: people.reload })}
+        </Loaded>
       </ReauthProvider>
     </Page>
   );

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { apiJson, apiUrl } from '../api/client';
+import { SelectField } from '../components/FormField';
 import { Page } from '../components/Page';
 import { TableWrap } from '../components/TableWrap';
 import { ErrorMessage, Loading } from '../components/Status';
@@ -93,22 +94,6 @@ function TextField({ label, value, onChange, placeholder, type = 'text' }: { lab
     <div className="field">
       <label htmlFor={id}>{label}</label>
       <input id={id} type={type} value={value} onChange={(e) => onChange(e.target.value)} placeholder={placeholder} />
-    </div>
-  );
-}
-
-function SelectField({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string) => void; options: { value: string; label: string }[] }) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
     </div>
   );
 }

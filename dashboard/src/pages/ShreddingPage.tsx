@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { DataTable } from '../components/DataTable';
 import { Page } from '../components/Page';
-import { ErrorMessage, Loading } from '../components/Status';
+import { Loaded } from '../components/Status';
 import { useAsync, useThrottled } from '../hooks';
 import { useLiveEvent } from '../live/LiveProvider';
 import { formatDateTime } from '../lib/time';
@@ -41,31 +41,31 @@ export function ShreddingPage() {
       <section aria-labelledby="eligible-heading">
         <h2 id="eligible-heading">Eligible for destruction{eligible.data ? ` (${eligible.data.total})` : ''}</h2>
         <p className="small muted">Retention period met, no legal hold, in their cabinet, not to be returned to the client. Staff put them in a shred bin; the contractor collects them.</p>
-        {eligible.error ? <ErrorMessage error={eligible.error} retry={eligible.reload} what="the eligible files" /> : null}
-        {eligible.loading && !eligible.data ? <Loading /> : null}
-        {eligible.data ? (
-          <DataTable
-            label="Files eligible for destruction"
-            columns={[
-              {
-                header: 'Barcode',
-                rowHeader: true,
-                cell: (r: EligibleFile) => (
-                  <Link to={`/files/${encodeURIComponent(r.barcode)}`} className="mono">
-                    {r.barcode}
-                  </Link>
-                ),
-              },
-              { header: 'Client and matter', cell: (r: EligibleFile) => <>{r.client}<div className="small muted">{r.matter}</div></> },
-              { header: 'Retention', cell: (r: EligibleFile) => r.retention_class },
-              { header: 'Due since', cell: (r: EligibleFile) => formatDateTime(r.due) },
-              { header: 'Location', cell: (r: EligibleFile) => r.location_id ?? '—' },
-            ]}
-            rows={eligible.data.records}
-            rowKey={(r) => r.id}
-            empty="No file is due for destruction."
-          />
-        ) : null}
+        <Loaded state={eligible} what="the eligible files">
+          {(data) => (
+            <DataTable
+              label="Files eligible for destruction"
+              columns={[
+                {
+                  header: 'Barcode',
+                  rowHeader: true,
+                  cell: (r: EligibleFile) => (
+                    <Link to={`/files/${encodeURIComponent(r.barcode)}`} className="mono">
+                      {r.barcode}
+                    </Link>
+                  ),
+                },
+                { header: 'Client and matter', cell: (r: EligibleFile) => <>{r.client}<div className="small muted">{r.matter}</div></> },
+                { header: 'Retention', cell: (r: EligibleFile) => r.retention_class },
+                { header: 'Due since', cell: (r: EligibleFile) => formatDateTime(r.due) },
+                { header: 'Location', cell: (r: EligibleFile) => r.location_id ?? '—' },
+              ]}
+              rows={data.records}
+              rowKey={(r) => r.id}
+              empty="No file is due for destruction."
+            />
+          )}
+        </Loaded>
       </section>
       {manager ? (
         <>
@@ -84,9 +84,9 @@ export function ShreddingPage() {
                 onClose={() => setCertifying(null)}
               />
             ) : null}
-            {batches.error ? <ErrorMessage error={batches.error} retry={batches.reload} what="the pickups" /> : null}
-            {batches.loading && !batches.data ? <Loading /> : null}
-            {batches.data ? <PickupsTable batches={batches.data.batches} certifying={certifying} onCertify={setCertifying} /> : null}
+            <Loaded state={batches} what="the pickups">
+              {(data) => <PickupsTable batches={data.batches} certifying={certifying} onCertify={setCertifying} />}
+            </Loaded>
           </section>
           <Reconciliation rows={reconciliation} />
         </>

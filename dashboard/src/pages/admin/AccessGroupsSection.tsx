@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import type { PersonJson } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
-import { Field, FormStatus, useSubmission } from '../../components/FormField';
-import { useReauth } from '../../components/ReauthDialog';
-import { Empty, ErrorMessage, Loading } from '../../components/Status';
+import { Field, FormStatus, SelectField } from '../../components/FormField';
+import { useReauthSubmission } from '../../components/ReauthDialog';
+import { Empty, Loaded } from '../../components/Status';
 import { useAsync } from '../../hooks';
 import { personLabel } from '../../people';
-import { adminApi, WEEKDAY_LABELS, type AccessGroupJson } from './admin-api';
+import { adminApi, personChoices, WEEKDAY_LABELS, type AccessGroupJson } from './admin-api';
 import { AccessRuleForm } from './AccessRuleForm';
 
 type Cabinet = { id: string; name: string };
@@ -20,12 +20,16 @@ export function AccessGroupsSection({ people, isAdmin }: { people: PersonJson[];
       <h2 id="groups-heading">Access groups</h2>
       <p className="small muted">A person opens a cabinet when a group they belong to has a rule for it at that time, their access is valid, and they acknowledged the current policy.</p>
       {isAdmin ? <NewGroupForm onCreated={groups.reload} /> : null}
-      {groups.error ? <ErrorMessage error={groups.error} retry={groups.reload} what="the access groups" /> : null}
-      {groups.loading && !groups.data ? <Loading /> : null}
-      {groups.data && groups.data.groups.length === 0 ? <Empty>No access group yet.</Empty> : null}
-      {groups.data?.groups.map((g) => (
-        <GroupCard key={g.id} group={g} people={people} byId={byId} cabinets={groups.data!.cabinets} isAdmin={isAdmin} onChanged={groups.reload} />
-      ))}
+      <Loaded state={groups} what="the access groups">
+        {(data) => (
+          <>
+            {data.groups.length === 0 ? <Empty>No access group yet.</Empty> : null}
+            {data.groups.map((g) => (
+              <GroupCard key={g.id} group={g} people={people} byId={byId} cabinets={data.cabinets} isAdmin={isAdmin} onChanged={groups.reload} />
+            ))}
+          </>
+        )}
+      </Loaded>
     </section>
   );
 }
@@ -33,14 +37,13 @@ export function AccessGroupsSection({ people, isAdmin }: { people: PersonJson[];
 const dayNames = (days: string[]) => (days.length === 7 ? 'Every day' : days.map((d) => WEEKDAY_LABELS.find((w) => w.value === d)?.label.slice(0, 3) ?? d).join(', '));
 
 function GroupCard({ group, people, byId, cabinets, isAdmin, onChanged }: { group: AccessGroupJson; people: PersonJson[]; byId: Map<string, PersonJson>; cabinets: Cabinet[]; isAdmin: boolean; onChanged: () => void }) {
-  const membership = useSubmission(['person_id']);
-  const withReauth = useReauth();
+  const membership = useReauthSubmission(['person_id']);
   const [adding, setAdding] = useState('');
   const headingId = `group-${group.id}`;
   const cabinetName = (id: string) => cabinets.find((c) => c.id === id)?.name ?? id;
   const change = (person: string, member: boolean) =>
     void membership
-      .run(() => withReauth(() => adminApi.setMember(group.id, person, member)), `${personLabel(person, byId)} ${member ? 'added to' : 'removed from'} ${group.name}.`)
+      .run(() => adminApi.setMember(group.id, person, member), `${personLabel(person, byId)} ${member ? 'added to' : 'removed from'} ${group.name}.`)
       .then((ok) => {
         if (!ok) return;
         setAdding('');
@@ -72,18 +75,7 @@ function GroupCard({ group, people, byId, cabinets, isAdmin, onChanged }: { grou
             if (adding) change(adding, true);
           }}
         >
-          <Field label={`Add a member to ${group.name}`} error={membership.problem.fields.person_id}>
-            {(a11y) => (
-              <select {...a11y} value={adding} onChange={(e) => setAdding(e.target.value)}>
-                <option value="">Choose a person…</option>
-                {candidates.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label={`Add a member to ${group.name}`} error={membership.problem.fields.person_id} value={adding} onChange={setAdding} options={personChoices(candidates)} placeholder="Choose a person…" />
           <button type="submit" className="button" disabled={membership.busy || !adding}>
             Add member
           </button>
@@ -109,11 +101,10 @@ function GroupCard({ group, people, byId, cabinets, isAdmin, onChanged }: { grou
 
 function NewGroupForm({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('');
-  const submission = useSubmission(['name']);
-  const withReauth = useReauth();
+  const submission = useReauthSubmission(['name']);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await submission.run(() => withReauth(() => adminApi.addGroup(name.trim())), `Group ${name.trim()} created.`)) {
+    if (await submission.run(() => adminApi.addGroup(name.trim()), `Group ${name.trim()} created.`)) {
       setName('');
       onCreated();
     }

@@ -1,6 +1,6 @@
-import { useId, useState, type FormEvent } from 'react';
-import { Field, FormStatus, useSubmission } from '../../components/FormField';
-import { useReauth } from '../../components/ReauthDialog';
+import { useId, useState } from 'react';
+import { Field, FormCard, SelectField } from '../../components/FormField';
+import { useReauthSubmission } from '../../components/ReauthDialog';
 import { adminApi, WEEKDAY_LABELS, type AccessGroupJson, type Weekday } from './admin-api';
 
 const FIELDS = ['cabinet', 'days', 'from', 'to'] as const;
@@ -12,33 +12,21 @@ export function AccessRuleForm({ group, cabinets, onAdded }: { group: AccessGrou
   const [days, setDays] = useState<Weekday[]>(WORKING_WEEK);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const submission = useSubmission(FIELDS);
-  const withReauth = useReauth();
+  const submission = useReauthSubmission(FIELDS);
   const daysId = useId();
   const { fields } = submission.problem;
   const toggle = (day: Weekday, on: boolean) => setDays((d) => (on ? WEEKDAY_LABELS.map((w) => w.value).filter((w) => w === day || d.includes(w)) : d.filter((x) => x !== day)));
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     const rule = { cabinet, days, ...(from ? { from } : {}), ...(to ? { to } : {}) };
-    if (await submission.run(() => withReauth(() => adminApi.addRule(group.id, rule)), 'Rule added.')) {
+    if (await submission.run(() => adminApi.addRule(group.id, rule), 'Rule added.')) {
       setFrom('');
       setTo('');
       onAdded();
     }
   };
   return (
-    <form className="form-grid rule-form" onSubmit={(e) => void submit(e)} aria-label={`Add a rule to ${group.name}`} noValidate>
-      <Field label="Cabinet" error={fields.cabinet}>
-        {(a11y) => (
-          <select {...a11y} value={cabinet} onChange={(e) => setCabinet(e.target.value)}>
-            {cabinets.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.id})
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+    <FormCard className="form-grid rule-form" label={`Add a rule to ${group.name}`} submission={submission} onSubmit={submit} submitLabel="Add rule" primary={false}>
+      <SelectField label="Cabinet" error={fields.cabinet} value={cabinet} onChange={setCabinet} options={cabinets.map((c) => ({ value: c.id, label: `${c.name} (${c.id})` }))} />
       <fieldset className="days" aria-describedby={fields.days ? `${daysId}-error` : undefined}>
         <legend>Days</legend>
         {WEEKDAY_LABELS.map((d) => (
@@ -59,14 +47,6 @@ export function AccessRuleForm({ group, cabinets, onAdded }: { group: AccessGrou
       <Field label="Until (optional)" error={fields.to}>
         {(a11y) => <input {...a11y} type="time" value={to} onChange={(e) => setTo(e.target.value)} />}
       </Field>
-      <div className="button-row">
-        <button type="submit" className="button" disabled={submission.busy}>
-          Add rule
-        </button>
-      </div>
-      <div className="form-wide">
-        <FormStatus problem={submission.problem} done={submission.done} />
-      </div>
-    </form>
+    </FormCard>
   );
 }

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { PersonJson } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
-import { Field, FormStatus, useSubmission } from '../../components/FormField';
-import { useReauth } from '../../components/ReauthDialog';
-import { ErrorMessage, Loading } from '../../components/Status';
+import { Field, FormCard, FormStatus, SelectField } from '../../components/FormField';
+import { useReauthSubmission } from '../../components/ReauthDialog';
+import { Loaded } from '../../components/Status';
 import { useAsync } from '../../hooks';
 import { formatDateTime } from '../../lib/time';
 import { adminApi, BADGE_FORMATS, type BadgeJson, type CredentialFormat } from './admin-api';
@@ -15,17 +15,7 @@ export function BadgesSection({ people }: { people: PersonJson[] }) {
   return (
     <section aria-labelledby="badges-heading">
       <h2 id="badges-heading">Badges</h2>
-      <div className="field narrow">
-        <label htmlFor="badge-person">Person</label>
-        <select id="badge-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
-          {people.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-              {p.active ? '' : ' (inactive)'}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField label="Person" className="narrow" value={personId} onChange={setPersonId} options={people.map((p) => ({ value: p.id, label: p.active ? p.name : `${p.name} (inactive)` }))} />
       {person ? <PersonBadges key={person.id} person={person} /> : null}
     </section>
   );
@@ -33,8 +23,7 @@ export function BadgesSection({ people }: { people: PersonJson[] }) {
 
 function PersonBadges({ person }: { person: PersonJson }) {
   const badges = useAsync((signal) => adminApi.badges(person.id, signal), `badges-${person.id}`);
-  const revoke = useSubmission([]);
-  const withReauth = useReauth();
+  const revoke = useReauthSubmission([]);
   const columns = [
     { header: 'Badge number', rowHeader: true, cell: (b: BadgeJson) => <span className="mono">{b.canonical}</span> },
     { header: 'Issued', cell: (b: BadgeJson) => formatDateTime(b.issued_at) },
@@ -48,7 +37,7 @@ function PersonBadges({ person }: { person: PersonJson }) {
             type="button"
             className="button small-button"
             disabled={revoke.busy}
-            onClick={() => void revoke.run(() => withReauth(() => adminApi.revokeBadge(b.id)), `Badge ${b.canonical} is revoked.`).then((ok) => ok && badges.reload())}
+            onClick={() => void revoke.run(() => adminApi.revokeBadge(b.id), `Badge ${b.canonical} is revoked.`).then((ok) => ok && badges.reload())}
           >
             Revoke<span className="visually-hidden"> badge {b.canonical}</span>
           </button>
@@ -59,9 +48,9 @@ function PersonBadges({ person }: { person: PersonJson }) {
     <>
       <IssueBadgeForm person={person} onIssued={badges.reload} />
       <FormStatus problem={revoke.problem} done={revoke.done} />
-      {badges.error ? <ErrorMessage error={badges.error} retry={badges.reload} what="the badges" /> : null}
-      {badges.loading && !badges.data ? <Loading /> : null}
-      {badges.data ? <DataTable label={`Badges of ${person.name}`} columns={columns} rows={badges.data.badges} rowKey={(b) => b.id} empty={`${person.name} has no badge.`} /> : null}
+      <Loaded state={badges} what="the badges">
+        {(data) => <DataTable label={`Badges of ${person.name}`} columns={columns} rows={data.badges} rowKey={(b) => b.id} empty={`${person.name} has no badge.`} />}
+      </Loaded>
     </>
   );
 }
@@ -71,44 +60,21 @@ const FIELDS = ['badge', 'format'] as const;
 function IssueBadgeForm({ person, onIssued }: { person: PersonJson; onIssued: () => void }) {
   const [badge, setBadge] = useState('');
   const [format, setFormat] = useState<CredentialFormat>('hex');
-  const submission = useSubmission(FIELDS);
-  const withReauth = useReauth();
+  const submission = useReauthSubmission(FIELDS);
   const { fields } = submission.problem;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const issued = await submission.run(() => withReauth(() => adminApi.issueBadge(person.id, badge.trim(), format)), `Badge issued to ${person.name}.`);
+  const submit = async () => {
+    const issued = await submission.run(() => adminApi.issueBadge(person.id, badge.trim(), format), `Badge issued to ${person.name}.`);
     if (issued) {
       setBadge('');
       onIssued();
     }
   };
   return (
-    <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby="issue-badge-heading" noValidate>
-      <h3 id="issue-badge-heading" className="form-title">
-        Issue a badge to {person.name}
-      </h3>
+    <FormCard title={`Issue a badge to ${person.name}`} submission={submission} onSubmit={submit} submitLabel="Issue badge" busyLabel="Issuing…">
       <Field label="Badge number" hint="As the reader or the card shows it" error={fields.badge}>
         {(a11y) => <input {...a11y} className="mono" value={badge} onChange={(e) => setBadge(e.target.value)} required maxLength={64} autoComplete="off" spellCheck={false} />}
       </Field>
-      <Field label="Number format" error={fields.format}>
-        {(a11y) => (
-          <select {...a11y} value={format} onChange={(e) => setFormat(e.target.value as CredentialFormat)}>
-            {BADGE_FORMATS.map((f) => (
-              <option key={f.value} value={f.value}>
-                {f.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <div className="button-row">
-        <button type="submit" className="button primary" disabled={submission.busy}>
-          {submission.busy ? 'Issuing…' : 'Issue badge'}
-        </button>
-      </div>
-      <div className="form-wide">
-        <FormStatus problem={submission.problem} done={submission.done} />
-      </div>
-    </form>
+      <SelectField label="Number format" error={fields.format} value={format} onChange={setFormat} options={BADGE_FORMATS} />
+    </FormCard>
   );
 }

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import type { PersonJson } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
-import { ErrorMessage, Loading } from '../../components/Status';
+import { Loaded } from '../../components/Status';
 import { useAsync } from '../../hooks';
 import { formatDateTime } from '../../lib/time';
 import { personLabel } from '../../people';
-import type { HoldJson } from './admin-api';
-import { adminApi } from './admin-api';
+import { adminApi, type HoldJson } from './admin-api';
 import { PlaceHoldForm, ReleaseHoldForm } from './HoldForms';
 
 const SCOPE_LABELS: Record<string, string> = { record: 'File', matter: 'Matter', client: 'Client' };
@@ -44,46 +43,46 @@ export function HoldsSection({ people }: { people: PersonJson[] }) {
           }}
         />
       ) : null}
-      {holds.error ? <ErrorMessage error={holds.error} retry={holds.reload} what="the legal holds" /> : null}
-      {holds.loading && !holds.data ? <Loading /> : null}
-      {holds.data ? (
-        <DataTable
-          label="Legal holds"
-          testId="holds"
-          columns={[
-            { header: 'On', rowHeader: true, cell: (h: HoldJson) => <>{SCOPE_LABELS[h.scope] ?? h.scope} <span className="mono">{subjectOf(h)}</span></> },
-            { header: 'Reason', cell: (h: HoldJson) => h.reason },
-            { header: 'Placed', cell: (h: HoldJson) => <>{formatDateTime(h.placed_at)}<div className="small muted">by {personLabel(h.placed_by, byId)}, approved by {personLabel(h.approved_by, byId)}</div></> },
-            {
-              header: 'Status',
-              cell: (h: HoldJson) =>
-                h.released_at ? (
-                  <>
-                    <span className="tag">released</span>
-                    <div className="small muted">
-                      {formatDateTime(h.released_at)}: {h.release_reason}
-                    </div>
-                  </>
-                ) : (
-                  <span className="tag tag-hold">in force{h.records !== undefined ? `, ${h.records} ${h.records === 1 ? 'file' : 'files'}` : ''}</span>
-                ),
-            },
-            {
-              header: 'Actions',
-              hiddenHeader: true,
-              cell: (h: HoldJson) =>
-                h.released_at ? null : (
-                  <button type="button" className="button small-button" aria-expanded={releasing === h.id} onClick={() => setReleasing(releasing === h.id ? null : h.id)}>
-                    Release<span className="visually-hidden"> the hold on {subjectOf(h)}</span>
-                  </button>
-                ),
-            },
-          ]}
-          rows={holds.data.holds}
-          rowKey={(h) => h.id}
-          empty="No legal hold has been placed."
-        />
-      ) : null}
+      <Loaded state={holds} what="the legal holds">
+        {(data) => (
+          <DataTable
+            label="Legal holds"
+            testId="holds"
+            columns={[
+              { header: 'On', rowHeader: true, cell: (h: HoldJson) => <>{SCOPE_LABELS[h.scope] ?? h.scope} <span className="mono">{subjectOf(h)}</span></> },
+              { header: 'Reason', cell: (h: HoldJson) => h.reason },
+              { header: 'Placed', cell: (h: HoldJson) => <>{formatDateTime(h.placed_at)}<div className="small muted">by {personLabel(h.placed_by, byId)}, approved by {personLabel(h.approved_by, byId)}</div></> },
+              {
+                header: 'Status',
+                cell: (h: HoldJson) =>
+                  h.released_at ? (
+                    <>
+                      <span className="tag">released</span>
+                      <div className="small muted">
+                        {formatDateTime(h.released_at)}: {h.release_reason}
+                      </div>
+                    </>
+                  ) : (
+                    <span className="tag tag-hold">in force{h.records !== undefined ? `, ${h.records} ${h.records === 1 ? 'file' : 'files'}` : ''}</span>
+                  ),
+              },
+              {
+                header: 'Actions',
+                hiddenHeader: true,
+                cell: (h: HoldJson) =>
+                  h.released_at ? null : (
+                    <button type="button" className="button small-button" aria-expanded={releasing === h.id} onClick={() => setReleasing(releasing === h.id ? null : h.id)}>
+                      Release<span className="visually-hidden"> the hold on {subjectOf(h)}</span>
+                    </button>
+                  ),
+              },
+            ]}
+            rows={data.holds}
+            rowKey={(h) => h.id}
+            empty="No legal hold has been placed."
+          />
+        )}
+      </Loaded>
     </section>
   );
 }

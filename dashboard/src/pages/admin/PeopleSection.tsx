@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { PersonJson } from '../../api/types';
 import { DataTable, type Column } from '../../components/DataTable';
-import { Field, FormStatus, useSubmission } from '../../components/FormField';
-import { useReauth } from '../../components/ReauthDialog';
+import { Field, FormCard, SelectField } from '../../components/FormField';
+import { useReauthSubmission } from '../../components/ReauthDialog';
 import { adminApi, PERSON_ROLES, roleLabel, type PersonRole } from './admin-api';
 import { AccountForm } from './AccountForm';
 import { PersonEditor } from './PersonEditor';
@@ -55,12 +55,10 @@ function AddPersonForm({ onAdded }: { onAdded: () => void }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<PersonRole>('staff');
-  const submission = useSubmission(ADD_FIELDS);
-  const withReauth = useReauth();
+  const submission = useReauthSubmission(ADD_FIELDS);
   const { fields } = submission.problem;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const added = await submission.run(() => withReauth(() => adminApi.addPerson({ name: name.trim(), role, ...(email.trim() ? { email: email.trim() } : {}) })), `${name.trim()} was added.`);
+  const submit = async () => {
+    const added = await submission.run(() => adminApi.addPerson({ name: name.trim(), role, ...(email.trim() ? { email: email.trim() } : {}) }), `${name.trim()} was added.`);
     if (added) {
       setName('');
       setEmail('');
@@ -68,35 +66,14 @@ function AddPersonForm({ onAdded }: { onAdded: () => void }) {
     }
   };
   return (
-    <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby="add-person-heading" noValidate>
-      <h3 id="add-person-heading" className="form-title">
-        Add a person
-      </h3>
+    <FormCard title="Add a person" submission={submission} onSubmit={submit} submitLabel="Add person" busyLabel="Adding…">
       <Field label="Full name" error={fields.name}>
         {(a11y) => <input {...a11y} value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} autoComplete="off" />}
       </Field>
       <Field label="Email (optional)" error={fields.email}>
         {(a11y) => <input {...a11y} type="email" value={email} onChange={(e) => setEmail(e.target.value)} maxLength={200} autoComplete="off" />}
       </Field>
-      <Field label="Role" error={fields.role}>
-        {(a11y) => (
-          <select {...a11y} value={role} onChange={(e) => setRole(e.target.value as PersonRole)}>
-            {PERSON_ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <div className="button-row">
-        <button type="submit" className="button primary" disabled={submission.busy}>
-          {submission.busy ? 'Adding…' : 'Add person'}
-        </button>
-      </div>
-      <div className="form-wide">
-        <FormStatus problem={submission.problem} done={submission.done} />
-      </div>
-    </form>
+      <SelectField label="Role" error={fields.role} value={role} onChange={setRole} options={PERSON_ROLES} />
+    </FormCard>
   );
 }

@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { PersonJson } from '../../api/types';
-import { Field, FormStatus, useSubmission } from '../../components/FormField';
-import { useReauth } from '../../components/ReauthDialog';
+import { Field, FormCard, SelectField } from '../../components/FormField';
+import { useReauthSubmission } from '../../components/ReauthDialog';
 import { adminApi, PERSON_ROLES, type PersonRole } from './admin-api';
 
 const FIELDS = ['role', 'active', 'valid_from', 'valid_until'] as const;
@@ -15,11 +15,9 @@ export function PersonEditor({ person, onSaved, onClose }: { person: PersonJson;
   const [active, setActive] = useState(person.active);
   const [validFrom, setValidFrom] = useState('');
   const [validUntil, setValidUntil] = useState('');
-  const submission = useSubmission(FIELDS);
-  const withReauth = useReauth();
+  const submission = useReauthSubmission(FIELDS);
   const { fields } = submission.problem;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     const change = {
       ...(role !== person.role ? { role } : {}),
       ...(active !== person.active ? { active } : {}),
@@ -30,24 +28,20 @@ export function PersonEditor({ person, onSaved, onClose }: { person: PersonJson;
       onClose();
       return;
     }
-    if (await submission.run(() => withReauth(() => adminApi.updatePerson(person.id, change)))) onSaved();
+    if (await submission.run(() => adminApi.updatePerson(person.id, change))) onSaved();
   };
   return (
-    <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby="edit-person-heading" data-testid="person-editor" noValidate>
-      <h3 id="edit-person-heading" className="form-title">
-        Change {person.name}
-      </h3>
-      <Field label="Role" error={fields.role}>
-        {(a11y) => (
-          <select {...a11y} value={role} onChange={(e) => setRole(e.target.value as PersonRole)}>
-            {PERSON_ROLES.map((r) => (
-              <option key={r.value} value={r.value}>
-                {r.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+    <FormCard
+      title={`Change ${person.name}`}
+      testId="person-editor"
+      submission={submission}
+      onSubmit={submit}
+      submitLabel="Save changes"
+      busyLabel="Saving…"
+      onCancel={onClose}
+      footnote={fields.active ? <p className="field-error">{fields.active}</p> : null}
+    >
+      <SelectField label="Role" error={fields.role} value={role} onChange={setRole} options={PERSON_ROLES} />
       <Field label="Access valid from (optional)" error={fields.valid_from}>
         {(a11y) => <input {...a11y} type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />}
       </Field>
@@ -58,18 +52,6 @@ export function PersonEditor({ person, onSaved, onClose }: { person: PersonJson;
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} aria-invalid={fields.active ? true : undefined} /> Active (their badges open
         cabinets)
       </label>
-      <div className="button-row">
-        <button type="submit" className="button primary" disabled={submission.busy}>
-          {submission.busy ? 'Saving…' : 'Save changes'}
-        </button>
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
-      <div className="form-wide">
-        <FormStatus problem={submission.problem} />
-        {fields.active ? <p className="field-error">{fields.active}</p> : null}
-      </div>
-    </form>
+    </FormCard>
   );
 }

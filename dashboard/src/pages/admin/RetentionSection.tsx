@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { DataTable } from '../../components/DataTable';
-import { Field, FormStatus, useSubmission } from '../../components/FormField';
-import { useReauth } from '../../components/ReauthDialog';
-import { ErrorMessage, Loading } from '../../components/Status';
+import { Field, FormCard, SelectField } from '../../components/FormField';
+import { useReauthSubmission } from '../../components/ReauthDialog';
+import { Loaded } from '../../components/Status';
 import { useAsync } from '../../hooks';
 import { adminApi, TRIGGERS, type RetentionClassJson, type RetentionTrigger } from './admin-api';
 
@@ -29,30 +29,30 @@ export function RetentionSection() {
       ) : (
         <RetentionClassForm onSaved={classes.reload} />
       )}
-      {classes.error ? <ErrorMessage error={classes.error} retry={classes.reload} what="the retention classes" /> : null}
-      {classes.loading && !classes.data ? <Loading /> : null}
-      {classes.data ? (
-        <DataTable
-          label="Retention classes"
-          columns={[
-            { header: 'Name', rowHeader: true, cell: (c: RetentionClassJson) => <span className="mono">{c.name}</span> },
-            { header: 'Kept for', cell: (c: RetentionClassJson) => `${c.years} ${c.years === 1 ? 'year' : 'years'} ${triggerLabel(c.trigger)}` },
-            { header: 'Then', cell: (c: RetentionClassJson) => (c.return_to_client ? 'Returned to the client' : 'Shredded') },
-            {
-              header: 'Actions',
-              hiddenHeader: true,
-              cell: (c: RetentionClassJson) => (
-                <button type="button" className="button small-button" onClick={() => setEditing(c.id)}>
-                  Edit<span className="visually-hidden"> {c.name}</span>
-                </button>
-              ),
-            },
-          ]}
-          rows={classes.data.classes}
-          rowKey={(c) => c.id}
-          empty="No retention class: files without one are never due for destruction."
-        />
-      ) : null}
+      <Loaded state={classes} what="the retention classes">
+        {(data) => (
+          <DataTable
+            label="Retention classes"
+            columns={[
+              { header: 'Name', rowHeader: true, cell: (c: RetentionClassJson) => <span className="mono">{c.name}</span> },
+              { header: 'Kept for', cell: (c: RetentionClassJson) => `${c.years} ${c.years === 1 ? 'year' : 'years'} ${triggerLabel(c.trigger)}` },
+              { header: 'Then', cell: (c: RetentionClassJson) => (c.return_to_client ? 'Returned to the client' : 'Shredded') },
+              {
+                header: 'Actions',
+                hiddenHeader: true,
+                cell: (c: RetentionClassJson) => (
+                  <button type="button" className="button small-button" onClick={() => setEditing(c.id)}>
+                    Edit<span className="visually-hidden"> {c.name}</span>
+                  </button>
+                ),
+              },
+            ]}
+            rows={data.classes}
+            rowKey={(c) => c.id}
+            empty="No retention class: files without one are never due for destruction."
+          />
+        )}
+      </Loaded>
     </section>
   );
 }
@@ -64,15 +64,13 @@ function RetentionClassForm({ existing, onSaved, onCancel }: { existing?: Retent
   const [trigger, setTrigger] = useState<RetentionTrigger>((existing?.trigger as RetentionTrigger | undefined) ?? 'matter_closed');
   const [years, setYears] = useState(existing ? String(existing.years) : '7');
   const [returnToClient, setReturnToClient] = useState(existing?.return_to_client ?? false);
-  const submission = useSubmission(FIELDS);
-  const withReauth = useReauth();
+  const submission = useReauthSubmission(FIELDS);
   const { fields } = submission.problem;
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     // An empty entry goes as null, which the server refuses by name; Number('') would quietly be 0.
     const body = { name: name.trim(), trigger, years: (years.trim() === '' ? null : Number(years)) as number, return_to_client: returnToClient };
     const saved = await submission.run(
-      () => withReauth(() => (existing ? adminApi.updateRetentionClass(existing.id, body) : adminApi.addRetentionClass(body))),
+      () => (existing ? adminApi.updateRetentionClass(existing.id, body) : adminApi.addRetentionClass(body)),
       existing ? `${body.name} saved.` : `${body.name} created.`,
     );
     if (saved) {
@@ -80,45 +78,18 @@ function RetentionClassForm({ existing, onSaved, onCancel }: { existing?: Retent
       onSaved();
     }
   };
-  const headingId = existing ? 'retention-edit-heading' : 'retention-add-heading';
   return (
-    <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby={headingId} noValidate>
-      <h3 id={headingId} className="form-title">
-        {existing ? `Change ${existing.name}` : 'Add a retention class'}
-      </h3>
+    <FormCard title={existing ? `Change ${existing.name}` : 'Add a retention class'} submission={submission} onSubmit={submit} submitLabel={existing ? 'Save changes' : 'Add class'} onCancel={onCancel}>
       <Field label="Name" hint='For example "closed+7y"' error={fields.name}>
         {(a11y) => <input {...a11y} className="mono" value={name} onChange={(e) => setName(e.target.value)} required maxLength={60} />}
       </Field>
       <Field label="Years kept" error={fields.years}>
         {(a11y) => <input {...a11y} type="number" inputMode="numeric" min={0} max={200} value={years} onChange={(e) => setYears(e.target.value)} required />}
       </Field>
-      <Field label="Counted from" error={fields.trigger}>
-        {(a11y) => (
-          <select {...a11y} value={trigger} onChange={(e) => setTrigger(e.target.value as RetentionTrigger)}>
-            {TRIGGERS.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SelectField label="Counted from" error={fields.trigger} value={trigger} onChange={setTrigger} options={TRIGGERS} />
       <label className="check">
         <input type="checkbox" checked={returnToClient} onChange={(e) => setReturnToClient(e.target.checked)} /> Originals go back to the client
       </label>
-      <div className="button-row">
-        <button type="submit" className="button primary" disabled={submission.busy}>
-          {existing ? 'Save changes' : 'Add class'}
-        </button>
-        {onCancel ? (
-          <button type="button" className="button" onClick={onCancel}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
-      <div className="form-wide">
-        <FormStatus problem={submission.problem} done={submission.done} />
-      </div>
-    </form>
+    </FormCard>
   );
 }

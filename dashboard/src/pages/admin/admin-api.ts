@@ -32,6 +32,8 @@ export const PERSON_ROLES: readonly { value: PersonRole; label: string }[] = [
   { value: 'vendor', label: 'Vendor (shredding contractor)' },
 ];
 export const roleLabel = (role: string) => PERSON_ROLES.find((r) => r.value === role)?.label ?? role;
+/** People as the options of a drop-down: the id sent, the name shown. */
+export const personChoices = (people: readonly PersonJson[]) => people.map((p) => ({ value: p.id, label: p.name }));
 
 export const WEEKDAY_LABELS: readonly { value: Weekday; label: string }[] = [
   { value: 'mon', label: 'Monday' },

@@ -1,5 +1,5 @@
-import { useRef, useState, type FormEvent } from 'react';
-import { Field, FormStatus, useSubmission } from '../../components/FormField';
+import { useRef, useState } from 'react';
+import { Field, FormCard, useFields, useSubmission } from '../../components/FormField';
 import { formatDateTime } from '../../lib/time';
 import { shreddingApi, type Batch, type CertificateForm as Fields, type Certification } from './shredding-api';
 
@@ -13,14 +13,12 @@ const today = () => new Date().toLocaleDateString('en-CA');
  * answer says which were refused (still held, never deposited) so the gap shows at once.
  */
 export function CertificateForm({ batch, onRecorded, onClose }: { batch: Batch; onRecorded: () => void; onClose: () => void }) {
-  const [form, setForm] = useState<Fields>({ serial_number: '', destroyed_on: today(), place: '', method: METHODS[0]!, operator_name: '', barcodes: '' });
+  const { values: form, set } = useFields<Fields>({ serial_number: '', destroyed_on: today(), place: '', method: METHODS[0]!, operator_name: '', barcodes: '' });
   const fileInput = useRef<HTMLInputElement>(null);
   const [result, setResult] = useState<Certification | null>(null);
   const submission = useSubmission(FIELDS);
   const { fields } = submission.problem;
-  const set = (key: keyof Fields) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     const file = fileInput.current?.files?.[0] ?? null;
     const recorded = await submission.run(async () => setResult(await shreddingApi.recordCertificate(batch.id, form, file)));
     if (recorded) onRecorded();
@@ -41,10 +39,15 @@ export function CertificateForm({ batch, onRecorded, onClose }: { batch: Batch; 
     );
   }
   return (
-    <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby="certificate-heading" data-testid="certificate-form" noValidate>
-      <h3 id="certificate-heading" className="form-title">
-        Certificate of destruction for the pickup of {formatDateTime(batch.started_at)} ({batch.bin}, {batch.files} {batch.files === 1 ? 'file' : 'files'})
-      </h3>
+    <FormCard
+      title={`Certificate of destruction for the pickup of ${formatDateTime(batch.started_at)} (${batch.bin}, ${batch.files} ${batch.files === 1 ? 'file' : 'files'})`}
+      testId="certificate-form"
+      submission={submission}
+      onSubmit={submit}
+      submitLabel="Record certificate"
+      busyLabel="Recording…"
+      onCancel={onClose}
+    >
       <Field label="Serial number" error={fields.serial_number}>
         {(a11y) => <input {...a11y} className="mono" value={form.serial_number} onChange={set('serial_number')} required maxLength={100} autoComplete="off" />}
       </Field>
@@ -75,17 +78,6 @@ export function CertificateForm({ batch, onRecorded, onClose }: { batch: Batch; 
       <Field label="Barcodes listed (optional)" hint="Only if the certificate lists files; empty means the whole pickup" className="form-wide" error={fields.barcodes}>
         {(a11y) => <textarea {...a11y} className="mono" rows={2} value={form.barcodes} onChange={set('barcodes')} spellCheck={false} />}
       </Field>
-      <div className="button-row">
-        <button type="submit" className="button primary" disabled={submission.busy}>
-          {submission.busy ? 'Recording…' : 'Record certificate'}
-        </button>
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
-      <div className="form-wide">
-        <FormStatus problem={submission.problem} />
-      </div>
-    </form>
+    </FormCard>
   );
 }

@@ -1,5 +1,5 @@
 import { DataTable } from '../../components/DataTable';
-import { ErrorMessage, Loading } from '../../components/Status';
+import { Loaded } from '../../components/Status';
 import type { AsyncState } from '../../hooks';
 import { formatDateTime } from '../../lib/time';
 import { shreddingApi, type ReconciliationRow } from './shredding-api';
@@ -22,25 +22,25 @@ export function Reconciliation({ rows }: { rows: AsyncState<{ batches: Reconcili
           Download the reconciliation (CSV)
         </a>
       </p>
-      {rows.error ? <ErrorMessage error={rows.error} retry={rows.reload} what="the reconciliation" /> : null}
-      {rows.loading && !rows.data ? <Loading /> : null}
-      {rows.data ? (
-        <DataTable
-          label="Reconciliation, deposited against certified"
-          testId="reconciliation"
-          columns={[
-            { header: 'Pickup', rowHeader: true, cell: (r: ReconciliationRow) => <>{formatDateTime(r.started_at)}<div className="small muted">{r.bin}, seal {r.seal_number ?? '—'}</div></> },
-            { header: 'Deposited', cell: (r: ReconciliationRow) => r.deposited },
-            { header: 'Certified', cell: (r: ReconciliationRow) => r.certified },
-            { header: 'Not certified', cell: (r: ReconciliationRow) => barcodes(r.missing) },
-            { header: 'Certified, never deposited', cell: (r: ReconciliationRow) => barcodes(r.extra) },
-            { header: 'Status', cell: (r: ReconciliationRow) => <span className={`tag ${STATUS[r.status].tone}`}>{STATUS[r.status].label}</span> },
-          ]}
-          rows={rows.data.batches}
-          rowKey={(r) => r.batch}
-          empty="Nothing to reconcile: no pickup yet."
-        />
-      ) : null}
+      <Loaded state={rows} what="the reconciliation">
+        {(data) => (
+          <DataTable
+            label="Reconciliation, deposited against certified"
+            testId="reconciliation"
+            columns={[
+              { header: 'Pickup', rowHeader: true, cell: (r: ReconciliationRow) => <>{formatDateTime(r.started_at)}<div className="small muted">{r.bin}, seal {r.seal_number ?? '—'}</div></> },
+              { header: 'Deposited', cell: (r: ReconciliationRow) => r.deposited },
+              { header: 'Certified', cell: (r: ReconciliationRow) => r.certified },
+              { header: 'Not certified', cell: (r: ReconciliationRow) => barcodes(r.missing) },
+              { header: 'Certified, never deposited', cell: (r: ReconciliationRow) => barcodes(r.extra) },
+              { header: 'Status', cell: (r: ReconciliationRow) => <span className={`tag ${STATUS[r.status].tone}`}>{STATUS[r.status].label}</span> },
+            ]}
+            rows={data.batches}
+            rowKey={(r) => r.batch}
+            empty="Nothing to reconcile: no pickup yet."
+          />
+        )}
+      </Loaded>
     </section>
   );
 }
