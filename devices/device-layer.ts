@@ -7,6 +7,7 @@ import type { RegistryPolicy } from './registry/registry-rules';
 import type { HidLoader } from './transports/hid-api';
 import type { HidLinkStatus } from './transports/hid-link';
 import { HidTransport, type HidTransportOptions } from './transports/hid-transport';
+import type { MqttLinkOpener } from './transports/mqtt-link';
 import { MqttTransport } from './transports/mqtt-transport';
 import type { SerialLinkStatus } from './transports/serial-link';
 import type { SerialBinding } from './transports/serial-source';
@@ -15,8 +16,8 @@ import { SerialTransport, type SerialTransportOptions } from './transports/seria
 export interface DeviceLayerOptions {
   bus: EventBus;
   office: OfficeConfig;
-  /** Empty: no MQTT devices are served. */
-  mqttUrl: string;
+  /** The broker connection (mqtt-link.ts); absent: no MQTT devices are served. */
+  mqtt?: MqttLinkOpener;
   logger: Logger;
   clock: Clock;
   serialBinding?: SerialBinding;
@@ -49,7 +50,7 @@ export class DeviceLayer {
   constructor(private readonly deps: DeviceLayerOptions) {}
 
   async start(): Promise<void> {
-    const { bus, office, mqttUrl, logger, clock } = this.deps;
+    const { bus, office, mqtt, logger, clock } = this.deps;
     const registry = new DeviceRegistry({
       bus,
       clock,
@@ -78,8 +79,8 @@ export class DeviceLayer {
         ...(this.deps.hidTiming ? { timing: this.deps.hidTiming } : {}),
       });
       await this.hid.start();
-      if (mqttUrl) {
-        this.mqtt = new MqttTransport({ url: mqttUrl, bus, sink: registry, devices: office.devices, timeZone: office.office.timezone, logger, clock });
+      if (mqtt) {
+        this.mqtt = new MqttTransport({ openLink: mqtt, bus, sink: registry, devices: office.devices, timeZone: office.office.timezone, logger, clock });
         await this.mqtt.start();
       }
     } catch (err) {

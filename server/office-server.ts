@@ -32,6 +32,8 @@ import { LiveSocket } from './api/live-socket';
 import { DeviceLayer } from '../devices/device-layer';
 import type { RegistryPolicy } from '../devices/registry/registry-rules';
 import { CommandDispatcher } from '../devices/commands/command-dispatcher';
+import type { MqttLinkOpener } from '../devices/transports/mqtt-link';
+import { mqttClientLinks } from '../devices/transports/mqtt-link-client';
 import { systemClock, type Clock } from './shared/clock';
 import type { Logger } from './shared/logger';
 import type { Services } from './services';
@@ -107,6 +109,11 @@ export class OfficeServer {
         logger,
         intervalMs: options.checkpointIntervalMs ?? 10_000,
         onIntegrityFailure: (error) => alerts.raise({ type: 'log.integrity_failure', severity: 'critical', message: error.message }),
+        write: async (work) => {
+          const outcome = await writer.submit({ run: (ctx) => work(ctx.transaction) });
+          if (outcome.duplicate) throw new Error('checkpoint: the writer answered a job without a key as a duplicate');
+          return outcome.value;
+        },
       });
       checkpointer.start();
       stops.push(() => checkpointer.stop());
@@ -122,8 +129,14 @@ export class OfficeServer {
         stops.push(() => broker!.close());
       } else credentials = MqttCredentialStore.open(env.dataDir);
       const mqttUrl = broker ? broker.url : env.mqtt.mode === 'external' ? env.mqtt.url : '';
-      const clientUrl = serverClientUrl(mqttUrl, credentials);
-      const devices = new DeviceLayer({ bus, office, mqttUrl: clientUrl, logger, clock, ...(options.devicePolicy ? { policy: options.devicePolicy } : {}) });
+      // The embedded broker is reached in process; an external one over MQTT.js, with the login.
+      const embedded = broker;
+      const mqttLinks: MqttLinkOpener | undefined = embedded
+        ? async () => embedded.localLink()
+        : mqttUrl
+          ? mqttClientLinks(serverClientUrl(mqttUrl, credentials), logger)
+          : undefined;
+      const devices = new DeviceLayer({ bus, office, ...(mqttLinks ? { mqtt: mqttLinks } : {}), logger, clock, ...(options.devicePolicy ? { policy: options.devicePolicy } : {}) });
       const auth = await createAuthServices({ db, writer, clock, logger, dataDir: env.dataDir, secure: !!options.tls });
       let origins: ReadonlySet<string> = new Set();
       let live: LiveSocket | null = null;
@@ -173,8 +186,8 @@ export class OfficeServer {
       stops.push(() => escalator.stop());
       await devices.start();
       stops.push(() => devices.stop());
-      if (mqttUrl) {
-        const commands = new CommandDispatcher({ url: clientUrl, bus, devices: office.devices, logger, clock });
+      if (mqttLinks) {
+        const commands = new CommandDispatcher({ openLink: mqttLinks, bus, devices: office.devices, logger, clock });
         await commands.start();
         stops.push(() => commands.stop());
       }

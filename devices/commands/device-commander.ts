@@ -1,12 +1,10 @@
 import type { Device } from '../../server/config/office-schema';
+import type { MqttLink } from '../transports/mqtt-link';
 import { lockMessages, type LockTarget } from './firmware-commands';
 import { CommandError, type CommandMessage, type LockCommand } from './lock-command';
 
-/** The part of an MQTT.js client the commander uses; tests pass a recording fake. */
-export interface CommandPublisher {
-  readonly connected: boolean;
-  publishAsync(topic: string, payload: string, options: { qos: 1; retain: false }): Promise<unknown>;
-}
+/** The part of an MQTT link the commander uses; tests pass a recording fake. */
+export type CommandPublisher = Pick<MqttLink, 'connected' | 'publish'>;
 
 export interface SentCommand {
   deviceId: string;
@@ -16,14 +14,14 @@ export interface SentCommand {
 
 /**
  * Sends lock and unlock commands to the boards in the office file; the correlation engine calls
- * `send`. Constructing it opens nothing: `start` hands it the server's MQTT client.
+ * `send`. Constructing it opens nothing: `start` hands it the server's MQTT link.
  *
- * A command is refused, not queued, while the client is disconnected: MQTT.js would otherwise
+ * A command is refused, not queued, while the link is disconnected: MQTT.js would otherwise
  * hold the publish and deliver it on reconnect, and an unlock that arrives minutes after the
  * person walked away opens a cabinet nobody is standing at.
  */
 export class DeviceCommander {
-  private client: CommandPublisher | null = null;
+  private link: CommandPublisher | null = null;
   private readonly devices: ReadonlyMap<string, Device>;
 
   constructor(
@@ -39,20 +37,20 @@ export class DeviceCommander {
     this.devices = new Map(deps.devices.map((d) => [d.id, d]));
   }
 
-  start(client: CommandPublisher): void {
-    this.client = client;
+  start(link: CommandPublisher): void {
+    this.link = link;
   }
 
   stop(): void {
-    this.client = null;
+    this.link = null;
   }
 
   /** Throws CommandError for anything that cannot be sent; resolves once the broker has it (PUBACK). */
   async send(deviceId: string, command: LockCommand): Promise<SentCommand> {
     const messages = lockMessages(this.target(deviceId), command);
-    const client = this.client;
-    if (!client || !client.connected) throw new CommandError('not-connected', `not connected to the MQTT broker; ${command.action} for ${deviceId} was not sent`);
-    for (const m of messages) await client.publishAsync(m.topic, m.payload, { qos: m.qos, retain: m.retain });
+    const link = this.link;
+    if (!link || !link.connected()) throw new CommandError('not-connected', `not connected to the MQTT broker; ${command.action} for ${deviceId} was not sent`);
+    for (const m of messages) await link.publish(m.topic, m.payload, { qos: m.qos, retain: m.retain });
     return { deviceId, command, messages };
   }
 

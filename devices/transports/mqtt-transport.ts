@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import { createHash } from 'node:crypto';
 import type { Device as DeviceConfig } from '../../server/config/office-schema';
 import type { DeviceEvent } from '../../server/ingest/device-event';
 import type { EventBus, IngestOutcome } from '../../server/ingest/event-bus';
@@ -9,6 +8,7 @@ import type { DecodedRead } from '../decoders/types';
 import type { DeviceSink } from '../registry/device-sink';
 import { codecFor, type FirmwareCodec, type MqttBinding } from './firmware-codecs';
 import { BurstLogger } from './burst-logger';
+import type { MqttLink, MqttLinkOpener } from './mqtt-link';
 
 /** One controller board: devices that share a firmware, a base topic and (esp-rfid) a door. */
 interface BoardGroup {
@@ -32,10 +32,11 @@ const REDELIVERY_WINDOW_MS = 2000;
 /**
  * Subscribes to every configured MQTT device, decodes firmware payloads into normalized events
  * and routes each read to the device of the right role on that board. Devices on Safekeep's own
- * firmware get an acknowledgement only after the read is committed.
+ * firmware get an acknowledgement only after the read is committed. The broker connection is
+ * injected (mqtt-link.ts): the same code serves the embedded broker and an external one.
  */
 export class MqttTransport {
-  private client: MqttClient | null = null;
+  private link: MqttLink | null = null;
   private readonly groups: BoardGroup[];
   private readonly byPrefix: Map<string, BoardGroup[]>;
   private readonly log: Logger;
@@ -44,14 +45,12 @@ export class MqttTransport {
 
   constructor(
     private readonly deps: {
-      url: string;
+      openLink: MqttLinkOpener;
       bus: EventBus;
       devices: readonly DeviceConfig[];
       timeZone?: string;
       logger: Logger;
       clock: Clock;
-      username?: string;
-      password?: string;
       /** Where decoded events go: the device registry; straight onto the bus when absent. */
       sink?: DeviceSink;
     },
@@ -67,32 +66,25 @@ export class MqttTransport {
   }
 
   async start(): Promise<void> {
-    const client = await mqtt.connectAsync(this.deps.url, {
-      clientId: `safekeep-server-${randomBytes(4).toString('hex')}`,
-      reconnectPeriod: 1000,
-      connectTimeout: 10_000,
-      ...(this.deps.username ? { username: this.deps.username, password: this.deps.password } : {}),
-    });
-    this.client = client;
-    client.on('message', (topic, payload) => this.onMessage(topic, payload));
-    client.on('error', (err) => this.log.warn({ err: err.message }, 'mqtt error'));
-    // Subscriptions are renewed on every reconnect, so a broker restart loses no device.
-    client.on('connect', () => void this.subscribe());
-    await this.subscribe();
+    const link = await this.deps.openLink('reads');
+    this.link = link;
+    const filters = [...new Set(this.groups.flatMap((g) => g.codec.subscriptions(g.binding)))];
+    try {
+      if (filters.length > 0) await link.subscribe(filters, (topic, payload) => this.onMessage(topic, payload));
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
   }
 
   async stop(): Promise<void> {
-    await this.client?.endAsync();
-    this.client = null;
+    const link = this.link;
+    this.link = null;
+    await link?.close();
   }
 
   connected(): boolean {
-    return this.client?.connected ?? false;
-  }
-
-  private async subscribe(): Promise<void> {
-    const filters = [...new Set(this.groups.flatMap((g) => g.codec.subscriptions(g.binding)))];
-    if (filters.length > 0) await this.client?.subscribeAsync(filters, { qos: 1 });
+    return this.link?.connected() ?? false;
   }
 
   /** Boards whose subscriptions could cover this topic: every leading run of its levels is a key. */
@@ -144,9 +136,10 @@ export class MqttTransport {
 
   /** Only a stored (or already stored) read is acknowledged; anything else is resent by the device. */
   private acknowledge(group: BoardGroup, dedupeHint: string, outcome: IngestOutcome): void {
-    if (outcome.status === 'refused' || !this.client || !group.codec.acknowledge) return;
+    if (outcome.status === 'refused' || !this.link || !group.codec.acknowledge) return;
     const ack = group.codec.acknowledge(group.binding, dedupeHint);
-    this.client.publish(ack.topic, ack.payload, { qos: 1, retain: false });
+    // A lost ack costs a resend by the board, which the idempotency key absorbs.
+    this.link.publish(ack.topic, ack.payload, { qos: 1, retain: false }).catch((err: Error) => this.problems.report('ack-failed', { topic: ack.topic }, `mqtt ack not sent: ${err.message}`));
   }
 }
 

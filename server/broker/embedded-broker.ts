@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
 import { BurstLogger } from '../../devices/transports/burst-logger';
+import type { MqttLink } from '../../devices/transports/mqtt-link';
+import { openLocalLink } from '../../devices/transports/mqtt-link-local';
 import { systemClock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { BrokerAccess, BrokerAccount } from './broker-access';
@@ -11,6 +13,11 @@ export interface EmbeddedBroker {
   url: string;
   port: number;
   clients(): number;
+  /**
+   * A link for the server's own reads and commands, in this process and under the server
+   * account's ACL: no socket, no MQTT encoding between the server and its broker.
+   */
+  localLink(): MqttLink;
   close(): Promise<void>;
 }
 
@@ -28,8 +35,11 @@ const IDENTIFIER_REJECTED = 2;
 const NOT_AUTHORIZED = 5;
 
 /**
- * The in-process MQTT broker for an office that runs on one machine. The server's own clients
- * connect to it over TCP exactly as they would to Mosquitto, so both paths run the same code.
+ * The in-process MQTT broker for an office that runs on one machine. The server reaches it
+ * through `localLink()`, not over TCP: a loopback client cost a parse, a re-serialization and a
+ * socket write per read and per ack. Decoding, routing, acks and commands sit above the link
+ * (mqtt-link.ts) and are the same whichever broker is used; the MQTT.js link to an external
+ * broker stays tested against real Mosquitto and against this broker over TCP.
  *
  * Every client logs in (a board with its own password, the server as `safekeep-server`) and may
  * use only its own topics (topic-acl.ts), which is what makes listening beyond loopback safe:
@@ -107,6 +117,19 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     publish(packet, client, done);
   };
   for (const warning of access.warnings()) log.warn(warning);
+  const serverAccount = access.account(access.store.server().username)!;
+  const serverPolicy = {
+    mayPublish: (topic: string) => {
+      if (mayPublish(serverAccount.acl, topic)) return true;
+      denials.report(`publish:${serverAccount.username}`, { username: serverAccount.username, topic }, "mqtt publish outside the account's topics dropped");
+      return false;
+    },
+    maySubscribe: (filter: string) => {
+      if (maySubscribe(serverAccount.acl, filter)) return true;
+      denials.report(`subscribe:${serverAccount.username}`, { username: serverAccount.username, topic: filter }, "mqtt subscription outside the account's topics refused");
+      return false;
+    },
+  };
 
   const server = net.createServer((socket) => {
     // QoS 1 round trips are latency-bound: Nagle's algorithm would hold acknowledgements back.
@@ -125,6 +148,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     url: `mqtt://${urlHost(connectHost(host))}:${port}`,
     port,
     clients: () => aedes.connectedClients,
+    localLink: () => openLocalLink({ broker: aedes, policy: serverPolicy, logger: options.logger }),
     close: async () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

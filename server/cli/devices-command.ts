@@ -12,6 +12,8 @@ import { EventBus } from '../ingest/event-bus';
 import { systemClock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import { DeviceLayer } from '../../devices/device-layer';
+import type { MqttLinkOpener } from '../../devices/transports/mqtt-link';
+import { mqttClientLinks } from '../../devices/transports/mqtt-link-client';
 import { findHidDevice, loadNodeHid, usbId, type HidDeviceInfo } from '../../devices/transports/hid-api';
 import { detectSerialPorts, resolvedPath } from '../../devices/transports/serial-ports';
 import type { CliContext } from './context';
@@ -103,7 +105,7 @@ export async function devicesWatchCommand(ctx: CliContext): Promise<number> {
   const broker = await toolBroker(ctx.env, ctx.logger, ctx.office.devices.some((d) => d.transport.type === 'mqtt'), ctx.office);
   const bus = new EventBus();
   bus.on('device.event', ({ event, receivedAt }) => console.log(JSON.stringify(watchLine(event, receivedAt))));
-  const layer = new DeviceLayer({ bus, office: ctx.office, mqttUrl: broker.url, logger: ctx.logger, clock: systemClock });
+  const layer = new DeviceLayer({ bus, office: ctx.office, ...(broker.links ? { mqtt: broker.links } : {}), logger: ctx.logger, clock: systemClock });
   try {
     await layer.start();
   } catch (err) {
@@ -131,17 +133,24 @@ export function watchLine(event: DeviceEvent, receivedAt: Date): Record<string, 
  * The broker for tools that run without the server. External: the configured one. Embedded: the
  * server's, if something already listens on MQTT_PORT (a running server, or `simulate`);
  * otherwise this process starts one there, so devices and the simulator can reach it. The URL
- * carries the server account's login (safekeep-server, or MQTT_URL's own).
+ * carries the server account's login (safekeep-server, or MQTT_URL's own); `links` reach the
+ * broker as the server does: in process when this process runs it, else over MQTT.js.
  */
-export async function toolBroker(env: EnvConfig, logger: Logger, needed: boolean, office: OfficeConfig): Promise<{ url: string; close(): Promise<void> }> {
+export async function toolBroker(
+  env: EnvConfig,
+  logger: Logger,
+  needed: boolean,
+  office: OfficeConfig,
+): Promise<{ url: string; links?: MqttLinkOpener; close(): Promise<void> }> {
   if (!needed) return { url: '', close: async () => undefined };
-  if (env.mqtt.mode === 'external') return { url: serverClientUrl(env.mqtt.url, MqttCredentialStore.open(env.dataDir)), close: async () => undefined };
+  const remote = (url: string) => ({ url, links: mqttClientLinks(url, logger), close: async () => undefined });
+  if (env.mqtt.mode === 'external') return remote(serverClientUrl(env.mqtt.url, MqttCredentialStore.open(env.dataDir)));
   const accounts = openBrokerAccess({ dataDir: env.dataDir, office });
   const host = connectHost(env.mqtt.host ?? '127.0.0.1');
   const address = host.includes(':') ? `[${host}]` : host;
-  if (await reachable(`tcp://${address}:${env.mqtt.port}`)) return { url: serverClientUrl(`mqtt://${address}:${env.mqtt.port}`, accounts.store), close: async () => undefined };
+  if (await reachable(`tcp://${address}:${env.mqtt.port}`)) return remote(serverClientUrl(`mqtt://${address}:${env.mqtt.port}`, accounts.store));
   const broker: EmbeddedBroker = await startEmbeddedBroker({ port: env.mqtt.port, ...(env.mqtt.host ? { host: env.mqtt.host } : {}), logger, access: accounts.access });
-  return { url: serverClientUrl(broker.url, accounts.store), close: () => broker.close() };
+  return { url: serverClientUrl(broker.url, accounts.store), links: async () => broker.localLink(), close: () => broker.close() };
 }
 
 export function untilSignal(): Promise<void> {

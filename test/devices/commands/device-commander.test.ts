@@ -4,22 +4,28 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceCommander, type CommandPublisher } from '../../../devices/commands/device-commander';
 import { CommandError } from '../../../devices/commands/lock-command';
+import type { MqttLink, MqttPublishOptions } from '../../../devices/transports/mqtt-link';
+import { openClientLink } from '../../../devices/transports/mqtt-link-client';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../../server/broker/embedded-broker';
 import { openBrokerAccess } from '../../../server/broker/office-accounts';
 import type { Device } from '../../../server/config/office-schema';
 import { silentLogger } from '../../../server/shared/logger';
 import { demoOffice } from '../../support/office';
-import { boardClient, serverAccountClient } from '../../support/board-client';
+import { boardClient } from '../../support/board-client';
+import { MqttCredentialStore } from '../../../server/broker/credential-store';
+import { withLogin } from '../../../server/broker/office-accounts';
 
-/** Records publishes; `connected` and failures are switchable. */
+/** Records publishes; the connection and failures are switchable. */
 class FakeClient implements CommandPublisher {
-  connected = true;
+  up = true;
   fail: Error | null = null;
   readonly published: Array<{ topic: string; payload: string; options: { qos: number; retain: boolean } }> = [];
-  async publishAsync(topic: string, payload: string, options: { qos: 1; retain: false }): Promise<unknown> {
+  connected(): boolean {
+    return this.up;
+  }
+  async publish(topic: string, payload: string | Buffer, options: MqttPublishOptions): Promise<void> {
     if (this.fail) throw this.fail;
-    this.published.push({ topic, payload, options });
-    return undefined;
+    this.published.push({ topic, payload: payload.toString(), options });
   }
 }
 
@@ -69,7 +75,7 @@ describe('DeviceCommander', () => {
     const commander = new DeviceCommander({ devices });
     expect((await rejection(commander.send('cab-1-lock', { action: 'unlock' }))).code).toBe('not-connected');
     const client = new FakeClient();
-    client.connected = false;
+    client.up = false;
     commander.start(client);
     expect((await rejection(commander.send('cab-1-lock', { action: 'unlock' }))).code).toBe('not-connected');
     commander.stop();
@@ -122,7 +128,13 @@ describe('DeviceCommander', () => {
   });
 });
 
-describe('DeviceCommander on a real broker', () => {
+// The server reaches the embedded broker in process; tools and external brokers go over MQTT.js.
+const links: [string, (broker: EmbeddedBroker, dataDir: string) => Promise<MqttLink>][] = [
+  ['the in-process link', async (broker) => broker.localLink()],
+  ['an MQTT.js link over TCP', (broker, dataDir) => openClientLink({ url: withLogin(broker.url, MqttCredentialStore.open(dataDir).server()), clientId: 'server', logger: silentLogger })],
+];
+
+describe.each(links)('DeviceCommander on a real broker, through %s', (_name, openLink) => {
   let broker: EmbeddedBroker;
   // The board and the server log in with their own accounts; a board subscribes to its command topics.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'safekeep-commander-'));
@@ -136,16 +148,16 @@ describe('DeviceCommander on a real broker', () => {
 
   it('delivers the command, and a board that connects later gets nothing retained', async () => {
     const board = await boardClient(fixture(), 'safekeep/cab-1', { clientId: 'board-cab-1', clean: true });
-    const server = await serverAccountClient(fixture(), { clientId: 'server' });
+    const server = await openLink(broker, dataDir);
     try {
-      const received: Array<{ topic: string; payload: string; retain: boolean }> = [];
-      board.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain }));
+      const received: Array<{ topic: string; payload: string; retain: boolean; qos: number }> = [];
+      board.on('message', (topic, payload, packet) => received.push({ topic, payload: payload.toString(), retain: packet.retain, qos: packet.qos }));
       await board.subscribeAsync('safekeep/cab-1/+/+/command', { qos: 1 });
       const commander = new DeviceCommander({ devices });
       commander.start(server);
       await commander.send('cab-1-lock', { action: 'unlock' });
       await waitFor(() => received.length === 1);
-      expect(received).toEqual([{ topic: 'safekeep/cab-1/lock/lock/command', payload: 'UNLOCK', retain: false }]);
+      expect(received).toEqual([{ topic: 'safekeep/cab-1/lock/lock/command', payload: 'UNLOCK', retain: false, qos: 1 }]);
 
       // A board rebooting after the unlock must not receive it again.
       const late = await boardClient(fixture(), 'safekeep/cab-1', { clientId: 'board-cab-1-rebooted', clean: true });
@@ -157,8 +169,16 @@ describe('DeviceCommander on a real broker', () => {
       await late.endAsync();
     } finally {
       await board.endAsync();
-      await server.endAsync();
+      await server.close();
     }
+  });
+
+  it('refuses a command once the link is closed', async () => {
+    const server = await openLink(broker, dataDir);
+    const commander = new DeviceCommander({ devices });
+    commander.start(server);
+    await server.close();
+    expect((await rejection(commander.send('cab-1-lock', { action: 'unlock' }))).code).toBe('not-connected');
   });
 });
 

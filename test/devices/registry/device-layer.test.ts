@@ -35,7 +35,6 @@ describe.runIf(socatReady())('device layer: serial transports through the regist
         office: { timezone: 'UTC' },
         devices: [serialDevice('desk-reader', reader, 'rdm6300'), serialDevice('stuck-scanner', scanner, 'lines', { line_terminator: 'lf' })],
       } as unknown as OfficeConfig,
-      mqttUrl: '',
       logger: silentLogger,
       clock: systemClock,
       policy: { floodLimit: 50, floodWindowMs: 1000 },

@@ -211,7 +211,6 @@ describe('HID support that cannot load', () => {
         devices: [hidDevice('usb-1', 'keyboard'), hidDevice('usb-2', 'hid-pos'), { id: 'net-1', role: 'badge_reader', transport: { type: 'serial', path: 'tcp://127.0.0.1:1', baud_rate: 9600, protocol: 'rdm6300' } }],
         office: { timezone: 'UTC' },
       } as never,
-      mqttUrl: '',
       logger,
       clock: systemClock,
       hidLoader: async () => ({ ok: false, reason: 'libusb-1.0.so.0: cannot open shared object file: No such file or directory' }),

@@ -1,0 +1,140 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MqttLink } from '../../../devices/transports/mqtt-link';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../../server/broker/embedded-broker';
+import { openBrokerAccess } from '../../../server/broker/office-accounts';
+import { silentLogger } from '../../../server/shared/logger';
+import { boardClient } from '../../support/board-client';
+import { demoOffice } from '../../support/office';
+import { sleep, waitFor } from './support';
+
+/**
+ * The server's in-process link on the embedded broker: what a board sends reaches it only after
+ * the broker's ACL, and what it sends reaches boards as a TCP client's publish would.
+ */
+describe('the in-process MQTT link on the embedded broker', () => {
+  let broker: EmbeddedBroker;
+  const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'safekeep-local-link-')), 'data');
+  const fixture = () => ({ mqttUrl: broker.url, dataDir });
+  const opened: (MqttLink | MqttClient)[] = [];
+  const board = async (topic: string) => track(await boardClient(fixture(), topic, { reconnectPeriod: 0 }));
+  const link = () => track(broker.localLink());
+  function track<T extends MqttLink | MqttClient>(thing: T): T {
+    opened.push(thing);
+    return thing;
+  }
+  const listen = async (l: MqttLink, filters: string[]) => {
+    const seen: { topic: string; payload: string }[] = [];
+    await l.subscribe(filters, (topic, payload) => seen.push({ topic, payload: payload.toString() }));
+    return seen;
+  };
+
+  beforeAll(async () => {
+    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger, access: openBrokerAccess({ dataDir, office: demoOffice() }).access });
+  });
+  afterEach(async () => {
+    for (const thing of opened.splice(0)) await ('endAsync' in thing ? thing.endAsync(true) : thing.close());
+  });
+  afterAll(async () => {
+    await broker.close();
+  });
+
+  it("delivers a board's reads once, even where the filters overlap, and replays what was retained", async () => {
+    const cab4 = await board('safekeep/cab-4');
+    await cab4.publishAsync('safekeep/cab-4/status', 'online', { qos: 1, retain: true });
+    const server = link();
+    // esp-rfid's codec subscribes to both for one controller: a message on the base topic matches both.
+    const seen = await listen(server, ['safekeep/cab-4/read', 'safekeep/cab-4/status', 'esp-rfid/cab-3', 'esp-rfid/cab-3/#']);
+    expect(seen).toEqual([{ topic: 'safekeep/cab-4/status', payload: 'online' }]);
+    await cab4.publishAsync('safekeep/cab-4/read', '{"boot":"b1","seq":1}', { qos: 1 });
+    await cab4.publishAsync('safekeep/cab-4/read', '{"boot":"b1","seq":2}', { qos: 0 });
+    const cab3 = await board('esp-rfid/cab-3');
+    await cab3.publishAsync('esp-rfid/cab-3', '{"type":"heartbeat"}', { qos: 1 });
+    await cab3.publishAsync('esp-rfid/cab-3/send', '{"type":"boot"}', { qos: 1 });
+    await waitFor(() => seen.length >= 5, 3000, 'five messages');
+    await sleep(100);
+    expect(seen.slice(1)).toEqual([
+      { topic: 'safekeep/cab-4/read', payload: '{"boot":"b1","seq":1}' },
+      { topic: 'safekeep/cab-4/read', payload: '{"boot":"b1","seq":2}' },
+      { topic: 'esp-rfid/cab-3', payload: '{"type":"heartbeat"}' },
+      { topic: 'esp-rfid/cab-3/send', payload: '{"type":"boot"}' },
+    ]);
+    expect(server.connected()).toBe(true);
+  });
+
+  it("never hands the server a board's publish on another board's read topic", async () => {
+    const seen = await listen(link(), ['safekeep/cab-4/read', 'tele/cab-2/#']);
+    const cab2 = await board('cab-2');
+    await cab2.publishAsync('safekeep/cab-4/read', JSON.stringify({ boot: 'forged', seq: 1, kind: 'badge', uid: '0BADC0DE', format: 'hex' }), { qos: 1 });
+    await cab2.publishAsync('safekeep/cab-4/read', JSON.stringify({ boot: 'forged', seq: 2, kind: 'badge', uid: '0BADC0DE', format: 'hex' }), { qos: 0 });
+    await cab2.publishAsync('tele/cab-2/SENSOR', '{"Switch1":"ON"}', { qos: 1 });
+    const cab4 = await board('safekeep/cab-4');
+    await cab4.publishAsync('safekeep/cab-4/read', JSON.stringify({ boot: 'real', seq: 1 }), { qos: 1 });
+    await waitFor(() => seen.some((m) => m.topic === 'safekeep/cab-4/read'), 3000, 'the real read');
+    await sleep(200);
+    expect(seen.map((m) => m.topic).sort()).toEqual(['safekeep/cab-4/read', 'tele/cab-2/SENSOR']);
+    expect(seen.filter((m) => m.topic === 'safekeep/cab-4/read').map((m) => JSON.parse(m.payload).boot)).toEqual(['real']);
+  });
+
+  it('delivers acks and commands to a board subscribed at QoS 1, never retained; drops what the server may not publish', async () => {
+    const cab4 = await board('safekeep/cab-4');
+    const got: { topic: string; payload: string; qos: number; retain: boolean }[] = [];
+    cab4.on('message', (topic, payload, packet) => got.push({ topic, payload: payload.toString(), qos: packet.qos, retain: packet.retain }));
+    await cab4.subscribeAsync(['safekeep/cab-4/ack', 'safekeep/cab-4/command'], { qos: 1 });
+    const reads = await listen(link(), ['safekeep/cab-4/read']);
+    const server = link();
+    await server.publish('safekeep/cab-4/ack', Buffer.from('{"boot":"b1","seq":1}'), { qos: 1, retain: false });
+    await server.publish('safekeep/cab-4/command', '{"cmd":"unlock","id":"cab-4-lock"}', { qos: 1, retain: false });
+    // Outside the server account's ACL: the server cannot forge a board's read.
+    await server.publish('safekeep/cab-4/read', '{"boot":"forged","seq":1}', { qos: 1, retain: false });
+    await waitFor(() => got.length >= 2, 3000, 'ack and command');
+    await sleep(200);
+    expect(got).toEqual([
+      { topic: 'safekeep/cab-4/ack', payload: '{"boot":"b1","seq":1}', qos: 1, retain: false },
+      { topic: 'safekeep/cab-4/command', payload: '{"cmd":"unlock","id":"cab-4-lock"}', qos: 1, retain: false },
+    ]);
+    expect(reads).toEqual([]);
+  });
+
+  it("refuses a subscription outside the server account's topics, and a second subscriber", async () => {
+    await expect(link().subscribe(['#'], () => undefined)).rejects.toThrow(/refused/);
+    const server = link();
+    await server.subscribe(['safekeep/cab-4/read'], () => undefined);
+    await expect(server.subscribe(['safekeep/cab-4/status'], () => undefined)).rejects.toThrow(/already/);
+  });
+
+  it('stops cleanly: after close nothing more arrives, and nothing more is sent', async () => {
+    const server = link();
+    const seen = await listen(server, ['safekeep/cab-4/read']);
+    const cab4 = await board('safekeep/cab-4');
+    await cab4.publishAsync('safekeep/cab-4/read', '{"boot":"b1","seq":1}', { qos: 1 });
+    await waitFor(() => seen.length === 1, 3000, 'the first read');
+    await server.close();
+    expect(server.connected()).toBe(false);
+    await cab4.publishAsync('safekeep/cab-4/read', '{"boot":"b1","seq":2}', { qos: 1 });
+    await sleep(200);
+    expect(seen).toHaveLength(1);
+    await expect(server.publish('safekeep/cab-4/ack', '{}', { qos: 1, retain: false })).rejects.toThrow(/closed/);
+    // The broker's subscriber list no longer holds the link: another link still gets reads.
+    const next = await listen(link(), ['safekeep/cab-4/read']);
+    await cab4.publishAsync('safekeep/cab-4/read', '{"boot":"b1","seq":3}', { qos: 1 });
+    await waitFor(() => next.length === 1, 3000, 'the read after');
+    expect(seen).toHaveLength(1);
+  });
+});
+
+describe('the in-process link when its broker stops', () => {
+  it('reports disconnected, so commands are refused rather than queued', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'safekeep-local-link-')), 'data');
+    const broker = await startEmbeddedBroker({ port: 0, logger: silentLogger, access: openBrokerAccess({ dataDir, office: demoOffice() }).access });
+    const server = broker.localLink();
+    await server.subscribe(['safekeep/cab-4/read'], () => undefined);
+    expect(server.connected()).toBe(true);
+    await broker.close();
+    expect(server.connected()).toBe(false);
+    await server.close();
+  });
+});
