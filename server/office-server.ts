@@ -57,8 +57,8 @@ const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 export const VERSION = '0.1.0';
 
 /** Opens the database and brings the schema and log up to date: shared by the server and the CLI. */
-export async function openOfficeDatabase(env: EnvConfig, logger: Logger): Promise<Database> {
-  const db = await openDatabase(env.database, logger);
+export async function openOfficeDatabase(env: EnvConfig, logger: Logger, options: { walCheckpointMs?: number } = {}): Promise<Database> {
+  const db = await openDatabase({ ...env.database, ...options }, logger);
   await migrate(db.sequelize, logger);
   defineModels(db.sequelize);
   return db;
@@ -87,7 +87,8 @@ export class OfficeServer {
       for (const stop of stops.splice(0).reverse()) await stop();
     };
     try {
-      const db = await openOfficeDatabase(env, logger);
+      // A running office checkpoints SQLite's write-ahead log beside the writer, not in its commits.
+      const db = await openOfficeDatabase(env, logger, { walCheckpointMs: 1000 });
       stops.push(() => db.close());
       const bus = new EventBus();
       const writer = new CustodyWriter({ db, clock, logger, bus });

@@ -1,5 +1,6 @@
 import { Sequelize } from 'sequelize';
 import type { Logger } from '../shared/logger';
+import { WalCheckpointer } from './wal-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -36,7 +37,7 @@ function runRaw(conn: RawSqliteConnection, sql: string): Promise<void> {
  * statement, and transactions share one persistent connection. That is safe because only the
  * CustodyWriter opens transactions, strictly one after another (server/ARCHITECTURE.md).
  */
-function setUpSqliteConnections(sequelize: Sequelize): void {
+function setUpSqliteConnections(sequelize: Sequelize, writerPragmas: readonly string[]): void {
   const manager = sequelize.connectionManager as unknown as {
     getConnection(options?: { uuid?: string }): Promise<RawSqliteConnection>;
     releaseConnection(connection: RawSqliteConnection, force?: boolean): void;
@@ -54,6 +55,7 @@ function setUpSqliteConnections(sequelize: Sequelize): void {
       conn.safekeepReady = true;
     }
     if (inTransaction) {
+      for (const pragma of writerPragmas) await runRaw(conn, pragma);
       conn.safekeepWriter = true;
       writer = conn;
     }
@@ -78,7 +80,12 @@ export function sqlitePathOf(url: string): string {
   return rest.startsWith('//') ? rest.slice(2) : rest;
 }
 
-export async function openDatabase(config: { url: string }, logger: Logger): Promise<Database> {
+/**
+ * `walCheckpointMs` (SQLite): the writer's commits no longer checkpoint the write-ahead log
+ * themselves; a connection of its own does, this often (wal-checkpointer.ts). For long-running
+ * servers; a short command keeps SQLite's automatic checkpoint.
+ */
+export async function openDatabase(config: { url: string; walCheckpointMs?: number }, logger: Logger): Promise<Database> {
   const url = config.url;
   const dialect = dialectOf(url);
   const log = logger.child({ component: 'db' });
@@ -94,11 +101,20 @@ export async function openDatabase(config: { url: string }, logger: Logger): Pro
           // Durability must not depend on the server's default: every pooled connection commits synchronously.
           dialectOptions: { options: '-c synchronous_commit=on' },
         });
+  const background = dialect === 'sqlite' && config.walCheckpointMs ? new WalCheckpointer({ path: sqlitePathOf(url), intervalMs: config.walCheckpointMs, logger: log }) : null;
   if (dialect === 'sqlite') {
-    setUpSqliteConnections(sequelize);
+    setUpSqliteConnections(sequelize, background ? ['PRAGMA wal_autocheckpoint=0'] : []);
     // WAL is a property of the file, set once; it lets readers run beside the single writer.
     await sequelize.query('PRAGMA journal_mode=WAL');
   }
   await sequelize.authenticate();
-  return { sequelize, dialect, close: () => sequelize.close() };
+  await background?.start();
+  return {
+    sequelize,
+    dialect,
+    close: async () => {
+      await background?.stop();
+      await sequelize.close();
+    },
+  };
 }

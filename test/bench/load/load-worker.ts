@@ -137,7 +137,10 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) 
   const q = (p: number) => receipts[Math.floor(p * (receipts.length - 1))]!;
   const midCount = Math.floor(0.9 * (receipts.length - 1)) - Math.floor(0.1 * (receipts.length - 1));
   const delivery = tracker.delivery(0, n, duplicated, reordered, elu);
+  const unlocks = tracker.closeUnlocks();
   return {
+    unlockLatencyMs: distribution(unlocks.latencies),
+    unanswered: unlocks.unanswered,
     ...delivery,
     seconds,
     // Reads that made it into the log; equal to n when nothing was lost.
@@ -167,13 +170,15 @@ async function steady(config: LoadConfig, tracker: Tracker, publish: (g: number)
   });
   const publishSeconds = (now() - started) / 1000;
   await tracker.drain(from, from + total);
+  const unlocks = tracker.closeUnlocks();
   return {
     ...tracker.delivery(from, from + total, duplicated, reordered, elu),
     targetRate: config.rate,
     achievedRate: total / publishSeconds,
     latencyMs: distribution(tracker.latencies(from, from + total, tracker.received)),
     ackLatencyMs: distribution(tracker.latencies(from, from + total, tracker.acked)),
-    unlockLatencyMs: distribution(tracker.unlockLatencies.splice(0)),
+    unlockLatencyMs: distribution(unlocks.latencies),
+    unanswered: unlocks.unanswered,
     maxBurst,
     maxMsPerSecond: tracker.maxPerSecond(from, from + total, started),
   };

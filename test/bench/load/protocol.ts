@@ -53,6 +53,10 @@ export interface FloodResult extends Delivery {
   midEventsPerS: number;
   /** Publish to socket receipt under saturation (queueing included), ms. */
   latencyMs: Distribution;
+  /** Badge read published -> unlock received, under saturation (queueing included), ms. */
+  unlockLatencyMs: Distribution;
+  /** Badges still without their unlock when the phase ended. */
+  unanswered: number;
 }
 
 export interface SteadyResult extends Delivery {
@@ -64,6 +68,8 @@ export interface SteadyResult extends Delivery {
   ackLatencyMs: Distribution;
   /** Badge read published -> unlock command received by the board (issue 5: p99 at most 100 ms). */
   unlockLatencyMs: Distribution;
+  /** Badges still without their unlock when the phase ended. */
+  unanswered: number;
   /** Largest number of reads published in one timer tick. */
   maxBurst: number;
   /** Worst latency (ms) of the reads published in each second of the phase. */

@@ -35,6 +35,16 @@ export class Tracker {
     this.awaitingUnlock.set(board, queue);
   }
 
+  /**
+   * Ends a phase's unlock figures: each phase reports only its own badges, and a badge left
+   * without an unlock must not be matched to a later phase's unlock. Returns how many were left.
+   */
+  closeUnlocks(): { latencies: number[]; unanswered: number } {
+    const unanswered = [...this.awaitingUnlock.values()].reduce((sum, queue) => sum + queue.length, 0);
+    this.awaitingUnlock.clear();
+    return { latencies: this.unlockLatencies.splice(0), unanswered };
+  }
+
   unlocked(board: number, at: number): void {
     const g = this.awaitingUnlock.get(board)?.shift();
     if (g !== undefined) this.unlockLatencies.push(at - this.sent[g]!);

@@ -1,0 +1,49 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { QueryTypes, Transaction } from 'sequelize';
+import { openDatabase, type Database } from '../../server/db/connect';
+import { migrate } from '../../server/db/migrate';
+import { silentLogger } from '../../server/shared/logger';
+import { freshDatabase } from '../support/databases';
+
+/** NOOP reports the log's frames and how many are already copied, without copying any itself. */
+const walState = async (db: Database) => {
+  const [row] = await db.sequelize.query<{ busy: number; log: number; checkpointed: number }>('PRAGMA wal_checkpoint(NOOP)', { type: QueryTypes.SELECT });
+  return row!;
+};
+
+describe('write-ahead log checkpoints beside the writer (SQLite)', () => {
+  let db: Database | null = null;
+  afterEach(async () => {
+    await db?.close();
+    db = null;
+  });
+
+  async function writeSome(target: Database, rows: number): Promise<void> {
+    await target.sequelize.transaction({ type: Transaction.TYPES.IMMEDIATE }, async (transaction) => {
+      for (let i = 0; i < rows; i++) await target.sequelize.query('INSERT INTO writer_probe (filler) VALUES (:x)', { replacements: { x: Buffer.alloc(2048, i) }, transaction });
+    });
+  }
+
+  it("turns the writer's own checkpoints off and copies the log back from its own connection", async () => {
+    const fresh = await freshDatabase('sqlite');
+    db = await openDatabase({ url: fresh.url, walCheckpointMs: 50 }, silentLogger);
+    await migrate(db.sequelize, silentLogger);
+    const autocheckpoint = await db.sequelize.transaction(async (transaction) =>
+      db!.sequelize.query<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint', { type: QueryTypes.SELECT, transaction }),
+    );
+    expect(autocheckpoint[0]!.wal_autocheckpoint).toBe(0);
+    // Far below SQLite's automatic threshold (1,000 pages): only the background checkpointer copies these.
+    await writeSome(db, 50);
+    await expect.poll(async () => { const s = await walState(db!); return s.log > 0 && s.checkpointed === s.log; }, { timeout: 5000 }).toBe(true);
+  });
+
+  it('leaves SQLite\'s automatic checkpoints on when not asked', async () => {
+    const fresh = await freshDatabase('sqlite');
+    db = await openDatabase({ url: fresh.url }, silentLogger);
+    await migrate(db.sequelize, silentLogger);
+    const autocheckpoint = await db.sequelize.transaction(async (transaction) =>
+      db!.sequelize.query<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint', { type: QueryTypes.SELECT, transaction }),
+    );
+    expect(autocheckpoint[0]!.wal_autocheckpoint).toBe(1000);
+  });
+});
