@@ -17,6 +17,7 @@ import type { DirectoryDevice } from '../../../server/domain/directory';
 import type { LeafEvent } from '../../../server/custody-log/leaf';
 import type { CustodyBundle } from '../../../server/custody-log/bundle';
 import type { BusEvents } from '../../../server/ingest/event-bus';
+import type { ActivityReport } from '../../../server/reports/activity-report';
 
 export type { LeafEvent, CustodyBundle, RecordStatus };
 
@@ -114,3 +115,7 @@ export type CabinetJson = CabinetStatus;
 export interface CabinetList {
   cabinets: CabinetJson[];
 }
+
+/** GET /api/v1/reports/activity: counts per category and per UTC day or hour (server/reports/activity-report.ts). */
+export type ActivityReportJson = ActivityReport;
+export type ActivityCategoryKey = ActivityReport['categories'][number]['key'];

@@ -4,6 +4,8 @@ import { SelectField } from '../components/FormField';
 import { Page } from '../components/Page';
 import { TableWrap } from '../components/TableWrap';
 import { ErrorMessage, Loading } from '../components/Status';
+import { ActivityChart } from '../components/ActivityChart';
+import type { ActivityReportJson } from '../api/types';
 import type { Report } from '../../../server/reports/report';
 
 /** GET /api/v1/reports/:name (server/api/routes/reports.ts): JSON, or CSV / PDF with format=. */
@@ -115,6 +117,75 @@ function PeriodFields({ value, onChange }: { value: { from: string; to: string }
   );
 }
 
+/** The longest period the activity report answers (server/reports/activity-report.ts MAX_DAYS). */
+const MAX_DAYS = { day: 92, hour: 7 } as const;
+const isoDay = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const daysIn = (p: { from: string; to: string }) => Math.round((Date.parse(p.to) - Date.parse(p.from)) / 86_400_000) + 1;
+
+/** Activity over time: a chart of the period's counts per UTC day or hour, with the same numbers as CSV or PDF. */
+function ActivityCard() {
+  const [query, setQuery] = useState<{ from: string; to: string; bucket: 'day' | 'hour' }>({ from: isoDay(-13), to: isoDay(0), bucket: 'day' });
+  const [shown, setShown] = useState<{ data?: ActivityReportJson; error?: Error; loading: boolean } | null>(null);
+  const headingId = useId();
+  const complete = Boolean(query.from && query.to) && periodValid(query);
+  const tooLong = complete && daysIn(query) > MAX_DAYS[query.bucket];
+  const valid = complete && !tooLong;
+  const params = { from: query.from, to: query.to, bucket: query.bucket };
+  const show = async (e: FormEvent) => {
+    e.preventDefault();
+    setShown({ loading: true });
+    try {
+      setShown({ loading: false, data: await apiJson<ActivityReportJson>(reportUrl('activity', params)) });
+    } catch (err) {
+      setShown({ loading: false, error: err instanceof Error ? err : new Error(String(err)) });
+    }
+  };
+  return (
+    <section className="card report-card activity-card" aria-labelledby={headingId} data-report="activity">
+      <h2 id={headingId}>Activity over time</h2>
+      <p className="small muted">
+        File check-outs, check-ins and transfers, cabinet openings, refusals and other alerts, visitor sign-ins, shred-bin deposits and device reads, per UTC day (up to {MAX_DAYS.day} days)
+        or hour (up to {MAX_DAYS.hour} days).
+      </p>
+      <form className="form-grid" onSubmit={(e) => void show(e)}>
+        <PeriodFields value={query} onChange={(p) => setQuery((q) => ({ ...q, ...p }))} />
+        <SelectField
+          label="Per"
+          value={query.bucket}
+          onChange={(bucket) => setQuery((q) => ({ ...q, bucket }))}
+          options={[
+            { value: 'day', label: 'Day' },
+            { value: 'hour', label: 'Hour' },
+          ]}
+        />
+        {tooLong ? (
+          <p className="field-error" role="alert">
+            At most {MAX_DAYS[query.bucket]} days {query.bucket === 'hour' ? 'by the hour' : 'at a time'}.
+          </p>
+        ) : null}
+        <div className="button-row">
+          <button type="submit" className="button primary" disabled={!valid}>
+            Show
+          </button>
+          {valid ? (
+            <>
+              <a className="button" href={reportUrl('activity', params, 'csv')} download>
+                Download CSV
+              </a>
+              <a className="button" href={reportUrl('activity', params, 'pdf')} download>
+                Download PDF
+              </a>
+            </>
+          ) : null}
+        </div>
+      </form>
+      {shown?.loading ? <Loading /> : null}
+      {shown?.error ? <ErrorMessage error={shown.error} what="the activity report" /> : null}
+      {shown?.data ? <ActivityChart report={shown.data} /> : null}
+    </section>
+  );
+}
+
 export function ReportsPage() {
   const [custody, setCustody] = useState({ barcode: '', client: '', matter: '' });
   const [period, setPeriod] = useState({ from: '', to: '', cabinet: '' });
@@ -126,6 +197,7 @@ export function ReportsPage() {
   return (
     <Page title="Reports">
       <p className="muted">Every report viewed or downloaded is itself entered in the custody log.</p>
+      <ActivityCard />
       <div className="report-grid">
         <ReportCard
           name="custody"

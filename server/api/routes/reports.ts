@@ -5,6 +5,7 @@ import { cabinetAccessQuery, cabinetAccessReport, custodyQuery, custodyReport, o
 import { shreddingQuery, shreddingReport } from '../../reports/shredding-report';
 import { visitorLogQuery, visitorLogReport } from '../../reports/visitor-report';
 import { holdsQuery, holdsReport } from '../../reports/holds-report';
+import { activityQuery, activityReport, activityReportSchema } from '../../reports/activity-report';
 import type { Services } from '../../services';
 import { defineRoute, type RouteDef } from '../route';
 
@@ -19,7 +20,9 @@ function reportRoute<Q extends z.ZodObject>(
   name: string,
   summary: string,
   query: Q,
-  build: (s: Services, q: z.infer<Q>, viewer: { personId: string | null }) => Promise<BuiltReport>,
+  build: (s: Services, q: z.infer<Q>, viewer: { personId: string | null }) => Promise<BuiltReport & { json?: unknown }>,
+  /** A report with its own JSON shape (build's `json`), documented by this schema; CSV and PDF stay the table. */
+  response?: z.ZodType,
 ): RouteDef {
   return defineRoute({
     method: 'get',
@@ -28,6 +31,7 @@ function reportRoute<Q extends z.ZodObject>(
     tags: ['reports'],
     access: { roles: ['manager', 'admin'] },
     query: query.extend({ format }),
+    ...(response ? { response } : {}),
     async handler(s, { query: q, res, actor, principal }) {
       const { format: as, ...filters } = q as z.infer<Q> & { format: 'json' | 'csv' | 'pdf' };
       const report = await build(s, filters as z.infer<Q>, { personId: principal?.user.person_id ?? null });
@@ -41,7 +45,7 @@ function reportRoute<Q extends z.ZodObject>(
       const file = `${name}-${s.clock.now().toISOString().slice(0, 10)}`;
       if (as === 'csv') res.type('text/csv; charset=utf-8').attachment(`${file}.csv`).send(toCsv(report));
       else if (as === 'pdf') res.type('application/pdf').attachment(`${file}.pdf`).send(await toPdf(report, `${report.title} · ${s.origin}`));
-      else res.json({ title: report.title, subtitle: report.subtitle, columns: report.columns, rows: report.rows });
+      else res.json(report.json ?? { title: report.title, subtitle: report.subtitle, columns: report.columns, rows: report.rows });
     },
   });
 }
@@ -53,5 +57,6 @@ export const reportRoutes = [
   reportRoute('visitors', 'Visitor log over a period', visitorLogQuery, (s, q) => visitorLogReport(s, q)),
   reportRoute('holds', 'Legal holds, active or released', holdsQuery, holdsReport),
   reportRoute('overdue', 'Files out past their due time', z.strictObject({}), (s) => overdueReport(s)),
+  reportRoute('activity', 'Activity per UTC day or hour: custody moves, cabinet openings, alerts, visitors, shred-bin deposits, device reads', activityQuery, activityReport, activityReportSchema),
   reportRoute('policy-acknowledgements', 'Confidentiality policy acknowledgements', z.strictObject({}), (s) => policyAcknowledgementReport(s)),
 ];
