@@ -3,6 +3,9 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 
 type CameraState = 'starting' | 'scanning' | 'unavailable' | 'denied';
 
+/** How often a frame is looked at: quick enough to feel instant, light enough for a kiosk PC. */
+const SCAN_EVERY_MS = 250;
+
 /**
  * Reads a QR code with the camera (@zxing/library), or from a keyboard-wedge scanner: those type
  * the code into the focused field and press Enter, so the field keeps focus while this step is up.
@@ -29,7 +32,8 @@ export function QrScanner({ onCode, prompt }: { onCode: (text: string) => void; 
   useEffect(() => {
     let cancelled = false;
     let stream: MediaStream | null = null;
-    const reader = new BrowserQRCodeReader(300);
+    let timer: number | undefined;
+    const reader = new BrowserQRCodeReader();
     const stopStream = () => stream?.getTracks().forEach((t) => t.stop());
     (async () => {
       if (!navigator.mediaDevices?.getUserMedia) {
@@ -42,17 +46,34 @@ export function QrScanner({ onCode, prompt }: { onCode: (text: string) => void; 
         if (!cancelled) setCamera(err instanceof DOMException && err.name === 'NotAllowedError' ? 'denied' : 'unavailable');
         return;
       }
-      if (cancelled || !video.current) {
+      const view = video.current;
+      if (cancelled || !view) {
         stopStream();
         return;
       }
+      view.srcObject = stream;
+      await view.play().catch(() => undefined);
       setCamera('scanning');
-      await reader.decodeFromStream(stream, video.current, (result) => {
-        if (result && !cancelled) accept(result.getText());
-      });
+      // Our own loop rather than zxing's decodeFromStream: that one stops for good at the first
+      // error it does not expect, such as a frame not decoded yet on a busy machine, and the
+      // camera then shows the code forever without reading it.
+      const look = () => {
+        if (cancelled || done.current) return;
+        if (view.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && view.videoWidth > 0) {
+          try {
+            accept(reader.decode(view).getText());
+            return;
+          } catch {
+            // No code in this frame, or no frame yet: look again.
+          }
+        }
+        timer = window.setTimeout(look, SCAN_EVERY_MS);
+      };
+      look();
     })().catch(() => !cancelled && setCamera('unavailable'));
     return () => {
       cancelled = true;
+      window.clearTimeout(timer);
       reader.reset();
       stopStream();
     };
