@@ -41,7 +41,7 @@ const DEFAULTS: BenchOptions = {
   steadySeconds: 10,
   tickMs: 5,
   verifyLeaves: 300_000,
-  growBelow: 100_000,
+  growBelow: 300_000,
   baselineRows: 100_000,
   directEvents: 5_000,
   singleCommits: 200,
