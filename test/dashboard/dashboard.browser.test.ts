@@ -338,7 +338,7 @@ describe.skipIf(!chromiumAvailable())('the dashboard in Chromium', () => {
   });
 
   const PAGES: [name: string, path: string, ready: (p: Page) => Promise<unknown>][] = [
-    ['live-activity', '/', (p) => p.locator('.topbar [data-connection="live"]').waitFor()],
+    ['live-activity', '/', (p) => p.locator('.topbar [data-connection="live"]').waitFor({ timeout: 30_000 })],
     ['files-search', '/files?q=Delacroix', (p) => p.locator('table tbody tr').first().waitFor()],
     ['file-custody', `/files/${CAB4_FILE}`, (p) => p.getByTestId('verified-mark').waitFor({ timeout: 10_000 })],
     ['alerts', '/alerts', (p) => p.getByTestId('alerts').waitFor()],

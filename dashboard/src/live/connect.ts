@@ -34,7 +34,8 @@ export function connectLive(store: LiveStore, options: { url?: string; onRefused
   let refusedTimer: ReturnType<typeof setTimeout> | null = null;
   const resync = async () => {
     try {
-      const health = await api.health();
+      // Bounded: a server that does not answer must not keep the page from showing it is live.
+      const health = await api.health(AbortSignal.timeout(5000));
       store.resynced(health.log.size);
       store.setWriter(health.writer.accepting ? { accepting: true, at: new Date().toISOString() } : { accepting: false, reason: health.writer.halted_reason ?? 'unknown', since: new Date().toISOString() });
     } catch {
@@ -45,8 +46,11 @@ export function connectLive(store: LiveStore, options: { url?: string; onRefused
   socket.on('connect', () => {
     attempts = 0;
     refusedDelay = 1000;
-    store.setConnection('live');
-    void resync();
+    // Live only once the log size is known: a connection lost before that would leave nothing to
+    // count the missed entries from.
+    void resync().finally(() => {
+      if (socket.connected) store.setConnection('live');
+    });
   });
   socket.on('disconnect', (reason) => {
     store.setConnection(navigator.onLine === false ? 'offline' : 'reconnecting');
