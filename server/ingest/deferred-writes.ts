@@ -11,8 +11,6 @@ import type { Sequelize, Transaction } from 'sequelize';
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 /** Rows per UPDATE: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const UPDATE_CHUNK = 200;
-/** Bound parameters per INSERT: under SQLite's 32,766 (and PostgreSQL's 65,535). */
-const MAX_PARAMETERS = 30_000;
 
 export class DeferredWrites {
   private readonly inserts = new Map<string, Record<string, unknown>[]>();
@@ -56,15 +54,10 @@ export class DeferredWrites {
 
   async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
     const dialect = sequelize.getDialect();
-    for (const [table, rows] of this.inserts) {
-      const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-      for (const column of columns) checkIdentifier(column);
-      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, columns.length)));
-      for (let i = 0; i < rows.length; i += perStatement) {
-        const { sql, bind } = multiRowInsert(table, columns, rows.slice(i, i + perStatement), dialect);
-        await sequelize.query(sql, { bind, transaction });
-      }
-    }
+    const qi = sequelize.getQueryInterface();
+    // Sequelize's own multi-row INSERT, values escaped into the text: its handling of bound
+    // parameters grows with their square (1,000 rows of 8 columns: 450 ms against 11 ms).
+    for (const [table, rows] of this.inserts) if (rows.length > 0) await qi.bulkInsert(table, rows, { transaction });
     for (const [table, byId] of this.updates) {
       // Rows changing the same columns share one statement: SET col = CASE id WHEN … END.
       const byColumns = new Map<string, [string, Record<string, unknown>][]>();
@@ -74,47 +67,25 @@ export class DeferredWrites {
       }
       for (const [key, entries] of byColumns) {
         for (let i = 0; i < entries.length; i += UPDATE_CHUNK) {
-          const { sql, bind } = caseUpdate(table, key.split(','), entries.slice(i, i + UPDATE_CHUNK), sequelize.getDialect());
-          await sequelize.query(sql, { bind, transaction });
+          await sequelize.query(caseUpdate(table, key.split(','), entries.slice(i, i + UPDATE_CHUNK), dialect, (v) => sequelize.escape(v as string)), { transaction });
         }
       }
     }
   }
 }
 
-/**
- * One INSERT with bound values: nothing is escaped into the SQL text (a leaf would otherwise
- * travel as a hex literal), and SQLite parses a short statement.
- */
-function multiRowInsert(table: string, columns: string[], rows: Record<string, unknown>[], dialect: string): { sql: string; bind: unknown[] } {
-  const bind: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const slots = columns.map((column) => {
-      const value = row[column] ?? null;
-      bind.push(value instanceof Date && dialect !== 'postgres' ? value.toISOString() : value);
-      return `$${bind.length}`;
-    });
-    return `(${slots.join(', ')})`;
-  });
-  return { sql: `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, bind };
-}
-
-function caseUpdate(table: string, columns: string[], entries: [string, Record<string, unknown>][], dialect: string): { sql: string; bind: unknown[] } {
-  const bind: unknown[] = [];
-  const param = (value: unknown) => {
-    bind.push(value instanceof Date && dialect !== 'postgres' ? value.toISOString() : value);
-    return `$${bind.length}`;
-  };
+/** Values escaped by the dialect, for the reason given in flush(). */
+function caseUpdate(table: string, columns: string[], entries: [string, Record<string, unknown>][], dialect: string, escape: (value: unknown) => string): string {
+  const literal = (value: unknown) => escape(value instanceof Date && dialect !== 'postgres' ? value.toISOString() : value);
   const sets = columns.map((column) => {
     const sample = entries.map(([, changes]) => changes[column]).find((v) => v !== null && v !== undefined);
     if (sample === undefined) return `"${column}" = NULL`;
-    const whens = entries.map(([id, changes]) => `WHEN ${param(id)} THEN ${param(changes[column] ?? null)}`).join(' ');
-    // PostgreSQL types a CASE of untyped parameters as text: cast back to the column's own type.
+    const whens = entries.map(([id, changes]) => `WHEN ${literal(id)} THEN ${literal(changes[column] ?? null)}`).join(' ');
+    // PostgreSQL types a CASE of untyped literals as text: cast back to the column's own type.
     const cast = dialect === 'postgres' ? `::${pgTypeOf(sample)}` : '';
     return `"${column}" = (CASE "id" ${whens} END)${cast}`;
   });
-  const ids = entries.map(([id]) => param(id)).join(', ');
-  return { sql: `UPDATE "${table}" SET ${sets.join(', ')} WHERE "id" IN (${ids})`, bind };
+  return `UPDATE "${table}" SET ${sets.join(', ')} WHERE "id" IN (${entries.map(([id]) => literal(id)).join(', ')})`;
 }
 
 function pgTypeOf(value: unknown): string {
