@@ -4,7 +4,7 @@ import { startTestServer, type ServerFixture } from '../support/server';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { builtDashboard } from './support/dashboard-build';
 import { Cab4Board, CAB4_FILE, MANAGER_BADGE, seedOffice } from './support/office';
-import { createAccount, totpCode } from './support/accounts';
+import { createAccount, signInOnPage } from './support/accounts';
 import { screenshot, seriousViolations } from './support/page-tools';
 
 /**
@@ -34,12 +34,7 @@ describe.skipIf(!chromiumAvailable())('the activity chart on the reports page in
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${f.url}/reports`);
-    await page.getByLabel('Username').fill(manager.username);
-    await page.getByLabel('Password').fill(manager.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Code').fill(totpCode(manager.secret!));
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByTestId('who').waitFor();
+    await signInOnPage(page, manager);
   }, 120_000);
 
   afterAll(async () => {

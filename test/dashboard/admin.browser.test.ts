@@ -9,7 +9,7 @@ import { FileRecord } from '../../server/db/models';
 import { Session } from '../../server/auth/auth-models';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { builtDashboard } from './support/dashboard-build';
-import { createAccount, totpCode, type Account } from './support/accounts';
+import { createAccount, signInOnPage, totpCode, type Account } from './support/accounts';
 import { DEMO_PEOPLE, seedOffice } from './support/office';
 import { screenshot, seriousViolations } from './support/page-tools';
 
@@ -53,12 +53,7 @@ describe.skipIf(!chromiumAvailable())('administration and shredding in Chromium'
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${f.url}/`);
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Code').fill(totpCode(account.secret!));
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByTestId('who').waitFor();
+    await signInOnPage(page, account);
     return page;
   };
 

@@ -4,7 +4,7 @@ import { startTestServer, type ServerFixture } from '../support/server';
 import { chromiumAvailable, launchChromium } from './support/chromium';
 import { builtDashboard } from './support/dashboard-build';
 import { Cab4Board, DEMO_PEOPLE, MANAGER_BADGE, seedOffice } from './support/office';
-import { createAccount, totpCode } from './support/accounts';
+import { createAccount, signInOnPage } from './support/accounts';
 import { screenshot, seriousViolations } from './support/page-tools';
 
 /**
@@ -31,12 +31,7 @@ describe.skipIf(!chromiumAvailable())('the cabinets page and the printed roll ca
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${f.url}/cabinets`);
-    await page.getByLabel('Username').fill(manager.username);
-    await page.getByLabel('Password').fill(manager.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Code').fill(totpCode(manager.secret!));
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByTestId('who').waitFor();
+    await signInOnPage(page, manager);
   }, 120_000);
 
   afterAll(async () => {

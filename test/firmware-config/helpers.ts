@@ -2,6 +2,7 @@ import type { CredentialFormat } from '../../devices/credentials/canonical';
 import type { DecodedRead } from '../../devices/decoders/types';
 import { codecFor, type MqttBinding } from '../../devices/transports/firmware-codecs';
 import type { OfficeConfig } from '../../server/config/office-schema';
+import { topicMatches } from '../../server/broker/topic-acl';
 
 /**
  * The server side of the round trip, as mqtt-transport.ts does it: boards grouped by firmware,
@@ -53,18 +54,6 @@ export function serverReceives(office: OfficeConfig, topic: string, payload: str
     }
   }
   return routed;
-}
-
-/** MQTT topic filter matching: `+` is one level, a final `#` any number. */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
 }
 
 /** "Backlog A 1; B 2" and "Rule1 …" lines of a generated Tasmota file, as command → argument. */

@@ -2,6 +2,7 @@ import { provisionAccount } from '../../../server/auth/provisioning';
 import { generateTotpSecret } from '../../../server/auth/totp-enrolment';
 import { base32Decode } from '../../../server/auth/base32';
 import { timeStep, totp } from '../../../server/auth/totp';
+import type { Page } from 'playwright-core';
 import type { OfficeServer } from '../../../server/office-server';
 import { TEST_PASSWORD } from '../../support/auth-client';
 
@@ -33,4 +34,16 @@ export async function createAccount(server: OfficeServer, role: 'kiosk' | 'recep
 /** The authenticator app's code for a base32 secret, now. */
 export function totpCode(secret: string, at = new Date()): string {
   return totp(base32Decode(secret.replace(/\s+/g, '')), at);
+}
+
+/** Signs in on the page it is on (the sign-in form shows on any page), with the code when the account has one. */
+export async function signInOnPage(page: Page, account: Account): Promise<void> {
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (account.secret) {
+    await page.getByLabel('Code').fill(totpCode(account.secret));
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+  await page.getByTestId('who').waitFor();
 }
