@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type ServerFixture } from '../support/server';
-import { chromiumAvailable, launchChromium } from './support/chromium';
+import { chromiumAvailable, desktopPage, launchChromium } from './support/chromium';
 import { builtDashboard } from './support/dashboard-build';
 import { Cab4Board, CAB4_FILE, MANAGER_BADGE, seedOffice } from './support/office';
 import { createAccount, signInOnPage } from './support/accounts';
@@ -29,10 +29,7 @@ describe.skipIf(!chromiumAvailable())('the activity chart on the reports page in
     await board.read({ kind: 'badge', uid: MANAGER_BADGE, format: 'hex' });
     await board.read({ kind: 'barcode', data: CAB4_FILE });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    ({ page } = await desktopPage(browser, pageErrors));
     await page.goto(`${f.url}/reports`);
     await signInOnPage(page, manager);
   }, 120_000);

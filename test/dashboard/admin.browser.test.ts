@@ -7,7 +7,7 @@ import { boardClient } from '../support/board-client';
 import { importCsv } from '../../server/domain/csv-import';
 import { FileRecord } from '../../server/db/models';
 import { Session } from '../../server/auth/auth-models';
-import { chromiumAvailable, launchChromium } from './support/chromium';
+import { chromiumAvailable, desktopPage, launchChromium } from './support/chromium';
 import { builtDashboard } from './support/dashboard-build';
 import { createAccount, signInOnPage, totpCode, type Account } from './support/accounts';
 import { DEMO_PEOPLE, seedOffice } from './support/office';
@@ -47,11 +47,8 @@ describe.skipIf(!chromiumAvailable())('administration and shredding in Chromium'
     return pages.get(account.username)!;
   };
   const signIn = async (account: Account): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
-    context.setDefaultTimeout(10_000);
+    const { context, page } = await desktopPage(browser, pageErrors);
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${f.url}/`);
     await signInOnPage(page, account);
     return page;

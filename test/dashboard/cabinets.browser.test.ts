@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type ServerFixture } from '../support/server';
-import { chromiumAvailable, launchChromium } from './support/chromium';
+import { chromiumAvailable, desktopPage, launchChromium } from './support/chromium';
 import { builtDashboard } from './support/dashboard-build';
 import { Cab4Board, DEMO_PEOPLE, MANAGER_BADGE, seedOffice } from './support/office';
 import { createAccount, signInOnPage } from './support/accounts';
@@ -25,11 +25,7 @@ describe.skipIf(!chromiumAvailable())('the cabinets page and the printed roll ca
     const manager = await createAccount(f.server, 'manager', 'helen');
     board = await Cab4Board.connect(f);
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
-    // A step that cannot happen fails in 10 s with what it waited for, not at the test's timeout.
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    ({ page } = await desktopPage(browser, pageErrors));
     await page.goto(`${f.url}/cabinets`);
     await signInOnPage(page, manager);
   }, 120_000);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { missingComponent } from '../../support/requirements';
 
 /** Debian's Chromium (`apt-get install chromium`); never a downloaded browser. */
@@ -29,4 +29,16 @@ const BASE_ARGS = [
  */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...BASE_ARGS, ...extraArgs], timeout: 30_000 });
+}
+
+/**
+ * A page in a fresh context at desktop size, motion reduced, failing a step after 10 s with what it
+ * waited for (not at the test's timeout), and collecting uncaught page errors into `errors`.
+ */
+export async function desktopPage(browser: Browser, errors: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, reducedMotion: 'reduce' });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(err.message));
+  return { context, page };
 }
