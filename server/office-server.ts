@@ -116,6 +116,7 @@ export class OfficeServer {
           return outcome.value;
         },
       });
+      stops.push(bus.on('custody.committed', ({ leaves }) => checkpointer.learnCommitted(leaves)));
       checkpointer.start();
       stops.push(() => checkpointer.stop());
 

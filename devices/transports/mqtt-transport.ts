@@ -138,8 +138,9 @@ export class MqttTransport {
   private acknowledge(group: BoardGroup, dedupeHint: string, outcome: IngestOutcome): void {
     if (outcome.status === 'refused' || !this.link || !group.codec.acknowledge) return;
     const ack = group.codec.acknowledge(group.binding, dedupeHint);
-    // A lost ack costs a resend by the board, which the idempotency key absorbs.
-    this.link.publish(ack.topic, ack.payload, { qos: 1, retain: false }).catch((err: Error) => this.problems.report('ack-failed', { topic: ack.topic }, `mqtt ack not sent: ${err.message}`));
+    // QoS 0: a lost ack costs a resend by the board, which the idempotency key absorbs, so the
+    // broker's QoS 1 bookkeeping and the board's PUBACK would buy nothing but work per read.
+    this.link.publish(ack.topic, ack.payload, { qos: 0, retain: false }).catch((err: Error) => this.problems.report('ack-failed', { topic: ack.topic }, `mqtt ack not sent: ${err.message}`));
   }
 }
 

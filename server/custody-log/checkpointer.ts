@@ -55,6 +55,11 @@ export class Checkpointer {
     this.log = deps.logger.child({ component: 'checkpointer' });
   }
 
+  /** Leaves just committed by this process's writer: their subtrees need not be read back (tree.ts). */
+  learnCommitted(leaves: readonly { index: number; leafHash: Uint8Array }[]): void {
+    for (const { index, leafHash } of leaves) this.tree.learn(index, leafHash);
+  }
+
   start(): void {
     const tick = () => {
       this.timer = setTimeout(async () => {

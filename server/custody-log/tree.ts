@@ -29,6 +29,9 @@ export class MerkleTree {
   readonly #maxRead: number;
   // Key: 2 * start + size - 1, unique for every aligned power-of-two range (its in-order position).
   readonly #memo = new Map<number, Buffer>();
+  // Complete aligned subtrees built from leaves learned as they were committed, smallest on top.
+  readonly #learning: { start: number; width: number; hash: Buffer }[] = [];
+  #learnNext = -1;
 
   constructor(source: LeafHashSource, options: MerkleTreeOptions = {}) {
     const blockSize = options.blockSize ?? 256;
@@ -45,6 +48,35 @@ export class MerkleTree {
   /** Number of memoized subtree hashes (for tests and metrics). */
   get memoSize(): number {
     return this.#memo.size;
+  }
+
+  /**
+   * Takes the hash of leaf `index` as the writer committed it, so the subtrees it completes are
+   * memoized without reading them back: a checkpoint after a burst of reads then costs a few
+   * hashes instead of re-reading and hashing every new leaf on the event loop at once. Leaves
+   * must come in order; after a gap (another process appended) learning resumes at the next
+   * block boundary, and whatever was missed is read from the source as before.
+   */
+  learn(index: number, leafHash: Uint8Array): void {
+    if (index !== this.#learnNext) {
+      this.#learning.length = 0;
+      if (index % this.#blockSize !== 0) {
+        this.#learnNext = -1;
+        return;
+      }
+    }
+    this.#learnNext = index + 1;
+    const stack = this.#learning;
+    stack.push({ start: index, width: 1, hash: Buffer.from(leafHash) });
+    for (;;) {
+      const right = stack[stack.length - 1]!;
+      const left = stack[stack.length - 2];
+      if (!left || left.width !== right.width || left.start % (2 * left.width) !== 0) break;
+      stack.length -= 2;
+      const merged = { start: left.start, width: 2 * left.width, hash: hashChildren(left.hash, right.hash) };
+      if (merged.width >= this.#blockSize) this.#memo.set(2 * merged.start + merged.width - 1, merged.hash);
+      stack.push(merged);
+    }
   }
 
   /** MTH of the first n leaves. */

@@ -67,6 +67,42 @@ describe('MerkleTree (database-backed)', () => {
     expect(tree.memoSize).toBeGreaterThan(0);
   });
 
+  it('learns committed leaves so a checkpoint after a burst reads back only the partial last block', async () => {
+    const leaves = randomLeafHashes(9000);
+    const source = new CountingSource(leaves);
+    const tree = new MerkleTree(source, { blockSize: 256, maxRead: 1024 });
+    for (let i = 0; i < 9000; i++) tree.learn(i, leaves[i]!);
+    expect((await tree.root(9000)).equals(rootOf(leaves))).toBe(true);
+    // 9000 = 8192 + 512 + 256 + 40: only the 40 after the last complete block are read.
+    expect(source.leavesRead).toBe(40);
+    expect(hex(await tree.consistencyProof(5000, 9000))).toEqual(hex(consistencyProof(leaves, 5000)));
+  });
+
+  it('learning in random runs with gaps (another process appending) never changes an answer', async () => {
+    const rand = prng(6962);
+    const leaves = randomLeafHashes(6000);
+    for (const blockSize of [1, 4, 256]) {
+      const tree = new MerkleTree(new CountingSource(leaves), { blockSize, maxRead: Math.max(blockSize, 64) });
+      let next = 0;
+      while (next < leaves.length) {
+        // Sometimes skip a run (not seen by this process), sometimes a leaf comes out of order.
+        const run = 1 + randomInt(rand, 700);
+        const skip = randomInt(rand, 4) === 0;
+        for (let i = next; i < Math.min(next + run, leaves.length); i++) if (!skip) tree.learn(i, leaves[i]!);
+        if (randomInt(rand, 5) === 0) {
+          const j = randomInt(rand, leaves.length);
+          tree.learn(j, leaves[j]!);
+        }
+        next += run;
+        const n = Math.min(next, leaves.length);
+        const prefix = leaves.slice(0, n);
+        expect((await tree.root(n)).equals(rootOf(prefix)), `root n=${n}`).toBe(true);
+        const m = 1 + randomInt(rand, n);
+        expect(hex(await tree.consistencyProof(m, n)), `consistency m=${m} n=${n}`).toEqual(hex(consistencyProof(prefix, m)));
+      }
+    }
+  });
+
   it('keeps its memo safe from callers mutating returned hashes', async () => {
     const leaves = randomLeafHashes(600);
     const tree = new MerkleTree(new CountingSource(leaves));

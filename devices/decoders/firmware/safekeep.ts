@@ -11,7 +11,7 @@ import { payloadText, toUtc } from './common';
  * Topics (`<deviceId>` is the device's id in the office file):
  *   safekeep/<deviceId>/read     device → server, QoS 1, never retained: one read per message
  *   safekeep/<deviceId>/status   device → server, retained: "online"; the will: "offline"
- *   safekeep/<deviceId>/ack      server → device, QoS 1, never retained: {"boot":"…","seq":42}
+ *   safekeep/<deviceId>/ack      server → device, QoS 0 (a lost ack means a resend), never retained: {"boot":"…","seq":42}
  *
  * Read payload, JSON:
  *   {"boot":"9f2c41d0","seq":42,"ts":"2026-01-05T09:00:00Z","kind":"badge","uid":"14008EC793","format":"em4100"}

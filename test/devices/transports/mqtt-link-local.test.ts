@@ -42,6 +42,24 @@ describe('the in-process MQTT link on the embedded broker', () => {
     await broker.close();
   });
 
+  it('delivers a QoS 1 command to a board even when a QoS 0 ack published right after it overtakes it (aedes#994)', async () => {
+    const cab4 = await board('safekeep/cab-4');
+    const got: string[] = [];
+    cab4.on('message', (topic) => got.push(topic.split('/').pop()!));
+    await cab4.subscribeAsync(['safekeep/cab-4/ack', 'safekeep/cab-4/command'], { qos: 1 });
+    const server = link();
+    const sent: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      sent.push(server.publish('safekeep/cab-4/command', '{"cmd":"unlock","id":"cab-4-lock"}', { qos: 1, retain: false }));
+      sent.push(server.publish('safekeep/cab-4/ack', `{"boot":"b1","seq":${i}}`, { qos: 0, retain: false }));
+    }
+    await Promise.all(sent);
+    await waitFor(() => got.length >= 100, 3000, 'all 100 messages');
+    await sleep(100);
+    expect(got.filter((t) => t === 'command')).toHaveLength(50);
+    expect(got.filter((t) => t === 'ack')).toHaveLength(50);
+  });
+
   it("delivers a board's reads once, even where the filters overlap, and replays what was retained", async () => {
     const cab4 = await board('safekeep/cab-4');
     await cab4.publishAsync('safekeep/cab-4/status', 'online', { qos: 1, retain: true });
