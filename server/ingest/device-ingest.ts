@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Logger } from '../shared/logger';
 import { deviceEventSchema, type DeviceEvent } from './device-event';
@@ -71,7 +71,7 @@ export class DeviceIngest {
             ...(actor ? { actor } : {}),
             evidence: [id],
             // Commits to the raw read without putting badge numbers or scanned text into the leaf.
-            evidence_sha256: createHash('sha256').update(payload).digest('hex'),
+            evidence_sha256: hash('sha256', payload),
           });
           ctx.insertLater('device_events', {
             id,
