@@ -1,5 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import type { Clock } from '../shared/clock';
 import { isUserRole, isValidUsername, KIOSK_ROLE, normalizeUsername, type UserRole } from './accounts';
 import { User } from './auth-models';
@@ -31,7 +31,7 @@ export class UserStore {
     if (input.kind === 'person' && !isUserRole(input.role)) throw new Error(`role: ${String(input.role)} cannot log in`);
     return User.create(
       {
-        id: uuidv7(),
+        id: timeOrderedId(),
         person_id: input.kind === 'person' ? (input.personId ?? null) : null,
         username: normalizeUsername(input.username),
         pseudonym: newUserPseudonym(),

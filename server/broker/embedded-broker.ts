@@ -6,6 +6,7 @@ import { openLocalLink } from '../../devices/transports/mqtt-link-local';
 import { systemClock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { BrokerAccess, BrokerAccount } from './broker-access';
+import { coalesceWrites } from './coalesced-writes';
 import { deliverEveryMessage } from './deliver-every-message';
 import { mayPublish, mayReceive, maySubscribe } from './topic-acl';
 
@@ -135,6 +136,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   const server = net.createServer((socket) => {
     // QoS 1 round trips are latency-bound: Nagle's algorithm would hold acknowledgements back.
     socket.setNoDelay(true);
+    coalesceWrites(socket);
     deliverEveryMessage(aedes.handle(socket));
   });
   aedes.on('clientError', (client, err) => log.warn({ client: client.id, err: err.message }, 'mqtt client error'));

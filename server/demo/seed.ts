@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { FileRecord, Person } from '../db/models';
 import { importCsv } from '../domain/csv-import';
 import type { CustodyWriter } from '../ingest/custody-writer';
@@ -69,7 +69,7 @@ async function seedAccess(writer: CustodyWriter): Promise<void> {
       const now = ctx.now.toISOString();
       await q('INSERT INTO access_groups (id, name, created_at, updated_at) VALUES (:id, :name, :now, :now)', { id: 'all-staff', name: 'All staff', now });
       for (const cabinet of CABINETS) {
-        await q('INSERT INTO access_rules (id, group_id, cabinet_id, days) VALUES (:id, :g, :c, :days)', { id: uuidv7(), g: 'all-staff', c: cabinet, days: 'mon,tue,wed,thu,fri,sat,sun' });
+        await q('INSERT INTO access_rules (id, group_id, cabinet_id, days) VALUES (:id, :g, :c, :days)', { id: timeOrderedId(), g: 'all-staff', c: cabinet, days: 'mon,tue,wed,thu,fri,sat,sun' });
       }
       await q('INSERT INTO policy_versions (version, title, text_sha256, effective_at) VALUES (1, :title, :hash, :now)', {
         title: 'Confidentiality policy',
@@ -78,7 +78,7 @@ async function seedAccess(writer: CustodyWriter): Promise<void> {
       });
       await ctx.append({ type: 'policy.published', version: 1, actor: 'system:demo' });
       for (const person of people) {
-        await q('INSERT INTO policy_acknowledgements (id, person_id, version, acknowledged_at) VALUES (:id, :p, 1, :now)', { id: uuidv7(), p: person.id, now });
+        await q('INSERT INTO policy_acknowledgements (id, person_id, version, acknowledged_at) VALUES (:id, :p, 1, :now)', { id: timeOrderedId(), p: person.id, now });
         await ctx.append({ type: 'policy.acknowledged', version: 1, actor: person.pseudonym });
         if (person.role === 'reception') continue;
         await q('INSERT INTO access_group_members (group_id, person_id) VALUES (:g, :p)', { g: 'all-staff', p: person.id });
@@ -86,7 +86,7 @@ async function seedAccess(writer: CustodyWriter): Promise<void> {
       const screened = people.find((p) => p.email === DEMO_PEOPLE[5].email);
       if (screened) {
         await q('INSERT INTO ethical_walls (id, person_id, client, matter, reason, created_at) VALUES (:id, :p, :client, NULL, :reason, :now)', {
-          id: uuidv7(),
+          id: timeOrderedId(),
           p: screened.id,
           client: DEMO_CLIENTS[3],
           reason: 'Previously represented the opposing party',

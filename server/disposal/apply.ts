@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { FileRecord } from '../db/models';
 import type { WriteContext } from '../ingest/custody-writer';
 import type { EventBus } from '../ingest/event-bus';
@@ -24,7 +24,7 @@ export async function applyDisposalWrite(ctx: WriteContext, o: Own): Promise<voi
       break;
     case 'deposit':
       await run('INSERT INTO disposal_deposits (id, record_id, bin_id, person_id, deposited_at) VALUES (:id, :record, :bin, :person, :now)', {
-        id: uuidv7(),
+        id: timeOrderedId(),
         record: o.recordId,
         bin: o.binId,
         person: o.personId,

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import type { OfficeConfig } from '../config/office-schema';
 import { FileRecord } from '../db/models';
 import type { DeviceEvent } from '../ingest/device-event';
@@ -45,7 +45,7 @@ export class BinCorrelation {
     if (event.kind === 'badge' && event.deviceId === bin.reader) {
       const person = actor ? await snapshot.personByActor(actor) : null;
       const pending = person?.role === 'vendor' ? await disposal.pendingDeposits(bin.id) : [];
-      step = decideBinBadge({ bin: place, device: event.deviceId, person, session, pending, batchId: uuidv7(), now });
+      step = decideBinBadge({ bin: place, device: event.deviceId, person, session, pending, batchId: timeOrderedId(), now });
     } else if (event.kind === 'barcode' && event.deviceId === bin.scanner) {
       const file = await disposal.recordByBarcode(event.data);
       const walls = session ? await snapshot.wallsOf(session.personId) : [];

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { DestructionCertificate, DisposalBatch, LegalHold, Matter, RetentionClass, ShredBin } from '../db/models';
 import type { CustodyWriter, WriteContext } from '../ingest/custody-writer';
@@ -109,7 +109,7 @@ export class DisposalService {
         return { ok: false, error: new DisposalError(409, `a retention class named ${input.name} exists`, 'name') };
       }
       const row = await RetentionClass.create(
-        { id: uuidv7(), name: input.name, trigger: input.trigger, years: input.years, return_to_client: input.return_to_client },
+        { id: timeOrderedId(), name: input.name, trigger: input.trigger, years: input.years, return_to_client: input.return_to_client },
         { transaction: ctx.transaction },
       );
       await ctx.append({ type: 'retention_class.created', actor: actor.value, retention_class: row.id, name: row.name, trigger: row.trigger, years: row.years, return_to_client: input.return_to_client });
@@ -184,7 +184,7 @@ export class DisposalService {
       const closedAt = input.closed_at === undefined ? undefined : input.closed_at === null ? null : new Date(input.closed_at);
       const parties = input.parties === undefined ? undefined : JSON.stringify(input.parties);
       if (!row) {
-        row = await Matter.create({ id: uuidv7(), client: input.client, matter: input.matter, closed_at: closedAt ?? null, parties: parties ?? null }, { transaction });
+        row = await Matter.create({ id: timeOrderedId(), client: input.client, matter: input.matter, closed_at: closedAt ?? null, parties: parties ?? null }, { transaction });
       } else {
         await row.update({ ...(closedAt !== undefined ? { closed_at: closedAt } : {}), ...(parties !== undefined ? { parties } : {}) }, { transaction });
       }
@@ -251,7 +251,7 @@ export class DisposalService {
         scope = { kind: 'record', recordId: file.record.id };
       } else if (input.scope === 'matter') scope = { kind: 'matter', client: input.client!, matter: input.matter! };
       else scope = { kind: 'client', client: input.client! };
-      const holdId = uuidv7();
+      const holdId = timeOrderedId();
       const reason = commit('hold-reason', input.reason);
       const decision = decidePlaceHold({
         holdId,
@@ -383,7 +383,7 @@ export class DisposalService {
     const result = await this.job(async (ctx) => {
       const actor = await this.actorOf(ctx, input.by);
       if (!actor.ok) return actor;
-      const batchId = uuidv7();
+      const batchId = timeOrderedId();
       const decision = decideBatchStart({
         bin: { id: bin.id, ...(bin.seal ? { sealDevice: bin.seal } : {}) },
         batchId,
@@ -446,7 +446,7 @@ export class DisposalService {
         if (await DestructionCertificate.findOne({ where: { serial_number: fields.serial_number }, transaction: ctx.transaction })) {
           return { ok: false, error: new DisposalError(409, `certificate ${fields.serial_number} is already recorded`, 'serial_number') };
         }
-        const certificateId = uuidv7();
+        const certificateId = timeOrderedId();
         const operator = commit('operator', fields.operator_name);
         const decision = decideCertification({
           batch: { id: batch.id, binId: batch.bin_id },

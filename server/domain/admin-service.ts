@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { QueryTypes, type Transaction } from 'sequelize';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { Badge, Cabinet, Person } from '../db/models';
 import type { CustodyWriter, WriteContext } from '../ingest/custody-writer';
 import { badgeIndexKeys, canonicalCredential, credentialMatchKeys, type CredentialFormat } from '../../devices/credentials/canonical';
@@ -28,7 +28,7 @@ export class AdminService {
         throw new DomainError('email', `${input.email} is already used`, 409);
       }
       const person = await Person.create(
-        { id: uuidv7(), pseudonym: newPseudonym('p'), name: input.name, email: input.email ?? null, role: input.role },
+        { id: timeOrderedId(), pseudonym: newPseudonym('p'), name: input.name, email: input.email ?? null, role: input.role },
         { transaction: ctx.transaction },
       );
       if (input.valid_until) await sql(ctx, 'UPDATE people SET valid_until = :v WHERE id = :id', { v: input.valid_until.toISOString(), id: person.id });
@@ -60,7 +60,7 @@ export class AdminService {
       const keys = new Set(issued.flatMap((b) => badgeIndexKeys(b.canonical)));
       if (credentialMatchKeys(credential).some((k) => keys.has(k))) throw new DomainError('badge', `badge ${credential.canonical} is already issued`, 409);
       const badge = await Badge.create(
-        { id: uuidv7(), person_id: person.id, canonical: credential.canonical, raw_forms: JSON.stringify([{ raw, format }]) },
+        { id: timeOrderedId(), person_id: person.id, canonical: credential.canonical, raw_forms: JSON.stringify([{ raw, format }]) },
         { transaction: ctx.transaction },
       );
       await ctx.append({ type: 'badge.issued', actor, subject: person.pseudonym, evidence: [badge.id] });
@@ -80,7 +80,7 @@ export class AdminService {
 
   createAccessGroup(actor: string, name: string): Promise<string> {
     return this.run(async (ctx) => {
-      const id = uuidv7();
+      const id = timeOrderedId();
       await sql(ctx, 'INSERT INTO access_groups (id, name, created_at, updated_at) VALUES (:id, :name, :now, :now)', { id, name, now: ctx.now.toISOString() });
       await ctx.append({ type: 'access_group.created', actor, group: id });
       return id;
@@ -101,7 +101,7 @@ export class AdminService {
     return this.run(async (ctx) => {
       await mustFindGroup(ctx, groupId);
       if (!(await Cabinet.findByPk(rule.cabinet, { transaction: ctx.transaction }))) throw new DomainError('cabinet', `unknown cabinet "${rule.cabinet}"`);
-      const id = uuidv7();
+      const id = timeOrderedId();
       await sql(ctx, 'INSERT INTO access_rules (id, group_id, cabinet_id, days, from_time, to_time) VALUES (:id, :g, :c, :days, :from, :to)', {
         id,
         g: groupId,
@@ -118,7 +118,7 @@ export class AdminService {
   placeWall(actor: string, input: { personId: string; client: string; matter?: string; reason: string }): Promise<string> {
     return this.run(async (ctx) => {
       const person = await mustFind(input.personId, ctx.transaction);
-      const id = uuidv7();
+      const id = timeOrderedId();
       await sql(ctx, 'INSERT INTO ethical_walls (id, person_id, client, matter, reason, created_at) VALUES (:id, :p, :client, :matter, :reason, :now)', {
         id,
         p: person.id,
@@ -152,7 +152,7 @@ export class AdminService {
       const [done] = await select<{ n: number }>(ctx, 'SELECT COUNT(*) AS n FROM policy_acknowledgements WHERE person_id = :p AND version = :v', { p: person.id, v: version });
       if (Number(done?.n ?? 0) > 0) return;
       await sql(ctx, 'INSERT INTO policy_acknowledgements (id, person_id, version, acknowledged_at) VALUES (:id, :p, :v, :now)', {
-        id: uuidv7(),
+        id: timeOrderedId(),
         p: person.id,
         v: version,
         now: ctx.now.toISOString(),

@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { Alert } from '../db/models';
 import type { CustodyWriter, WriteContext } from '../ingest/custody-writer';
 import type { EventBus } from '../ingest/event-bus';
@@ -65,7 +65,7 @@ export async function writeAlert(
   ctx: WriteContext,
   input: AlertInput & { evidence?: string[] },
 ): Promise<{ id: string; type: string; severity: string; message: string; logIndex: number }> {
-  const id = uuidv7();
+  const id = timeOrderedId();
   const leaf = await ctx.append({
     type: 'alert.raised',
     alert: id,

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import type { z } from 'zod';
 import { Badge, Person } from '../db/models';
 import type { CustodyWriter } from '../ingest/custody-writer';
@@ -97,7 +97,7 @@ async function importPeople(writer: CustodyWriter, inputs: PersonInput[], actor:
   if (problems.size > 0) return { ok: false, problems: flatten(problems) };
   await writer.submit({
     run: async (ctx) => {
-      const rows = inputs.map((p) => ({ id: uuidv7(), pseudonym: newPseudonym('p'), name: p.name, email: p.email ?? null, role: p.role }));
+      const rows = inputs.map((p) => ({ id: timeOrderedId(), pseudonym: newPseudonym('p'), name: p.name, email: p.email ?? null, role: p.role }));
       await Person.bulkCreate(rows, { transaction: ctx.transaction });
       for (const row of rows) await ctx.append({ type: 'person.created', actor, subject: row.pseudonym, role: row.role });
     },
@@ -132,7 +132,7 @@ async function importBadges(writer: CustodyWriter, inputs: BadgeInput[], actor: 
   await writer.submit({
     run: async (ctx) => {
       const rows = inputs.map((b, i) => ({
-        id: uuidv7(),
+        id: timeOrderedId(),
         person_id: byEmail.get(b.person_email)!.id,
         canonical: canonicals[i]!,
         raw_forms: JSON.stringify([{ raw: b.badge, format: b.format }]),

@@ -1,5 +1,5 @@
 import { QueryTypes } from 'sequelize';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { FileRecord, Person } from '../db/models';
 import type { CustodyWriter, WriteContext } from '../ingest/custody-writer';
 import { DomainError } from './records-service';
@@ -19,7 +19,7 @@ export async function requestFile(writer: CustodyWriter, input: { barcode: strin
       const [existing] = await rows<{ n: number }>(ctx, 'SELECT COUNT(*) AS n FROM record_requests WHERE record_id = :r AND person_id = :p AND notified_at IS NULL', { r: record.id, p: person.id });
       if (Number(existing?.n ?? 0) > 0) throw new DomainError('barcode', `already requested ${input.barcode}`, 409);
       await FileRecord.sequelize!.query('INSERT INTO record_requests (id, record_id, person_id, requested_at) VALUES (:id, :r, :p, :now)', {
-        replacements: { id: uuidv7(), r: record.id, p: person.id, now: ctx.now.toISOString() },
+        replacements: { id: timeOrderedId(), r: record.id, p: person.id, now: ctx.now.toISOString() },
         transaction: ctx.transaction,
       });
       await ctx.append({ type: 'record.requested', record: record.id, actor: person.pseudonym });

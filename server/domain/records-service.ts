@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { Cabinet, FileRecord } from '../db/models';
 import { applyActiveHolds } from '../disposal/apply';
 import type { CustodyWriter, WriteContext } from '../ingest/custody-writer';
@@ -24,7 +24,7 @@ export async function insertRecords(
   how: { actor: string; type: 'record.created' | 'record.imported' },
 ): Promise<FileRecord[]> {
   const rows = inputs.map((input) => ({
-    id: uuidv7(),
+    id: timeOrderedId(),
     barcode: input.barcode,
     client: input.client,
     matter: input.matter,

@@ -1,5 +1,5 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { Cabinet, FileRecord } from '../db/models';
 import type { CustodyWriter } from '../ingest/custody-writer';
 import { compareSweep, type SweepRecord, type SweepResult } from '../workflows/sweep';
@@ -10,7 +10,7 @@ const asSweepRecord = (r: FileRecord): SweepRecord => ({ id: r.id, barcode: r.ba
 
 /** An audit sweep of one cabinet: start, scan everything, finish with the comparison and, if asked, corrections. */
 export async function startSweep(writer: CustodyWriter, input: { cabinetId: string; actor: string }): Promise<string> {
-  const id = uuidv7();
+  const id = timeOrderedId();
   await writer.submit({
     run: async (ctx) => {
       if (!(await Cabinet.findByPk(input.cabinetId, { transaction: ctx.transaction }))) throw new DomainError('cabinet', `unknown cabinet "${input.cabinetId}"`);

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import type { Logger } from '../shared/logger';
 import { deviceEventSchema, type DeviceEvent } from './device-event';
 import type { BusEvents, EventBus, IngestOutcome } from './event-bus';
@@ -52,7 +52,7 @@ export class DeviceIngest {
     if (event.kind === 'heartbeat') return { status: 'duplicate' };
     const { deviceId, idempotencyKey, tsDevice, kind, ...details } = event;
     const payload = JSON.stringify(details);
-    const id = uuidv7();
+    const id = timeOrderedId();
     const actor = event.kind === 'badge' ? this.deps.directory.actorForCredential(event.credential) : undefined;
     try {
       const outcome = await this.deps.writer.submit({

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Op, type Sequelize, type Transaction } from 'sequelize';
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import { Badge, LoanerCard, Matter, NdaAcceptance, NdaVersion, Person, Visit, Visitor, WatchListEntry } from '../db/models';
 import { writeAlert } from '../domain/alert-raiser';
 import { newPseudonym } from '../domain/pseudonym';
@@ -202,7 +202,7 @@ export class VisitorService {
     operator: string,
   ): Promise<{ visitor: Visitor; key: Buffer }> {
     const { vault } = this.deps;
-    const id = uuidv7();
+    const id = timeOrderedId();
     const key = vault.newKey();
     const visitor = await Visitor.create(
       {
@@ -250,7 +250,7 @@ export class VisitorService {
         ({ visitor, key } = await this.createVisitor(ctx, { ...input.visitor, kind: 'visitor', hostPersonId: host.id }, operator));
       }
       try {
-        const visitId = uuidv7();
+        const visitId = timeOrderedId();
         const token = newVisitToken();
         const tokenExpiresAt = new Date(input.expectedAt.getTime() + TOKEN_VALID_AFTER_EXPECTED_MS);
         await Visit.create(
@@ -390,7 +390,7 @@ export class VisitorService {
     try {
       const person = this.deps.vault.openPersonal(key, visitor.id, visitor.personal_data!);
       const escortRequired = input.escortRequired ?? a.preregistered?.escort_required ?? false;
-      const visitId = a.preregistered?.id ?? uuidv7();
+      const visitId = a.preregistered?.id ?? timeOrderedId();
       const purpose = input.purpose ?? null;
 
       let badgeToken: string | null = null;
@@ -434,7 +434,7 @@ export class VisitorService {
       let typedName: string | null = null;
       if (a.decision.recordNdaAcceptance && a.current && input.nda) {
         typedName = input.nda.typedName;
-        const acceptanceId = uuidv7();
+        const acceptanceId = timeOrderedId();
         const fieldsCommitted = { typed_name: typedName };
         const { salt, commitment } = newCommitment(fieldsCommitted);
         const leaf = await ctx.append({
@@ -749,7 +749,7 @@ export class VisitorService {
 
   async addWatchEntry(entry: { kind: 'name' | 'company'; value: string; note: string | null }, operator: string): Promise<{ id: string }> {
     return this.job(async (ctx) => {
-      const id = uuidv7();
+      const id = timeOrderedId();
       const sealed = this.deps.vault.master.sealWatchEntry(id, { kind: entry.kind, value: entry.value, ...(entry.note ? { note: entry.note } : {}) });
       await WatchListEntry.create({ id, sealed, created_at: ctx.now }, { transaction: ctx.transaction });
       await ctx.append({ type: 'watch_list.entry_added', actor: operator, entry: id });

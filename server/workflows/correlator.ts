@@ -1,4 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
+import { timeOrderedId } from '../shared/time-ordered-id';
 import type { Sequelize, Transaction } from 'sequelize';
 import { OpenVisits } from './open-visits';
 import { AccessCache } from './access-cache';
@@ -201,7 +201,7 @@ export class Correlator {
           break;
         }
         case 'visit.start': {
-          const id = uuidv7();
+          const id = timeOrderedId();
           const now = ctx.now.toISOString();
           // Read back only through the in-memory open visits, never by a later job's SQL.
           ctx.insertLater('cabinet_visits', { id, cabinet_id: o.cabinetId, person_id: o.personId, started_at: now, last_activity_at: now });
