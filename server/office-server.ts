@@ -24,7 +24,7 @@ import { startVisitors } from './visitors/visitors-module';
 import { CabinetWatch } from './workflows/cabinet-watch';
 import { FileWatch } from './workflows/file-watch';
 import { AlertEscalator } from './domain/alerts-service';
-import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded-broker';
+import { startBrokerThread, type BrokerHandle } from './broker/broker-thread';
 import { MqttCredentialStore } from './broker/credential-store';
 import { openBrokerAccess, serverClientUrl } from './broker/office-accounts';
 import { createHttpApp } from './api/http-app';
@@ -122,16 +122,16 @@ export class OfficeServer {
 
       // Every MQTT client logs in: each board with its own password (the data directory's
       // mqtt-credentials.json), the server's own clients as safekeep-server or with MQTT_URL's login.
-      let broker: EmbeddedBroker | null = null;
+      let broker: BrokerHandle | null = null;
       let credentials: MqttCredentialStore;
       if (env.mqtt.mode === 'embedded') {
-        const accounts = openBrokerAccess({ dataDir: env.dataDir, office });
-        credentials = accounts.store;
-        broker = await startEmbeddedBroker({ port: env.mqtt.port, ...(env.mqtt.host ? { host: env.mqtt.host } : {}), logger, access: accounts.access });
+        // Opened here first, so the broker thread finds the credential store made, never racing to make it.
+        credentials = openBrokerAccess({ dataDir: env.dataDir, office }).store;
+        broker = await startBrokerThread({ port: env.mqtt.port, ...(env.mqtt.host ? { host: env.mqtt.host } : {}), dataDir: env.dataDir, office, logger });
         stops.push(() => broker!.close());
       } else credentials = MqttCredentialStore.open(env.dataDir);
       const mqttUrl = broker ? broker.url : env.mqtt.mode === 'external' ? env.mqtt.url : '';
-      // The embedded broker is reached in process; an external one over MQTT.js, with the login.
+      // The embedded broker is reached through its thread; an external one over MQTT.js, with the login.
       const embedded = broker;
       const mqttLinks: MqttLinkOpener | undefined = embedded
         ? async () => embedded.localLink()

@@ -24,13 +24,24 @@ interface RetainedStore {
  * outside the board's topics never arrives here. Deliveries to boards still run aedes's own
  * per-client path (QoS, inflight, authorizeForward).
  */
-export function openLocalLink(options: { broker: Aedes; policy: LocalLinkPolicy; logger: Logger }): MqttLink {
+export interface LocalMqttLink extends MqttLink {
+  /**
+   * As subscribe, but the broker completes each publish, and so reads the board's next packets,
+   * only once `settled` is called: a handler in another thread pushes back on the boards as a
+   * busy handler in this one does.
+   */
+  subscribeSettled(filters: readonly string[], onMessage: SettledMessageHandler): Promise<void>;
+}
+
+export type SettledMessageHandler = (topic: string, payload: Buffer, settled: () => void) => void;
+
+export function openLocalLink(options: { broker: Aedes; policy: LocalLinkPolicy; logger: Logger }): LocalMqttLink {
   return new LocalLink(options.broker, options.policy, options.logger.child({ component: 'mqtt' }));
 }
 
-class LocalLink implements MqttLink {
+class LocalLink implements LocalMqttLink {
   private filters: readonly string[] = [];
-  private handler: MqttMessageHandler | null = null;
+  private handler: SettledMessageHandler | null = null;
   private closed = false;
   /**
    * Overlapping filters match one message more than once; a TCP client gets it once (aedes
@@ -44,7 +55,17 @@ class LocalLink implements MqttLink {
     private readonly log: Logger,
   ) {}
 
-  async subscribe(filters: readonly string[], onMessage: MqttMessageHandler): Promise<void> {
+  subscribe(filters: readonly string[], onMessage: MqttMessageHandler): Promise<void> {
+    return this.subscribeSettled(filters, (topic, payload, settled) => {
+      try {
+        onMessage(topic, payload);
+      } finally {
+        settled();
+      }
+    });
+  }
+
+  async subscribeSettled(filters: readonly string[], onMessage: SettledMessageHandler): Promise<void> {
     if (this.handler) throw new Error('this MQTT link already has a subscriber');
     if (this.closed) throw new Error('the MQTT link is closed');
     // Refused as a SUBACK 0x80 refuses it: MQTT.js rejects the whole subscribe then, too.
@@ -77,24 +98,21 @@ class LocalLink implements MqttLink {
     await Promise.all(filters.map((f) => callback((done) => this.broker.unsubscribe(f, this.deliver, done as () => void))));
   }
 
-  private readonly deliver = (packet: AedesPublishPacket, done: () => void): void => {
-    this.hand(packet);
-    // The broker waits for every listener before it completes the publish: answer at once.
-    done();
-  };
+  // The broker waits for every listener before it completes the publish.
+  private readonly deliver = (packet: AedesPublishPacket, done: () => void): void => this.hand(packet, done);
 
   /** A subscriber over TCP gets the retained messages its filters match: so does this one. */
   private async replayRetained(): Promise<void> {
     const store = (this.broker as unknown as { persistence: RetainedStore }).persistence;
-    for await (const packet of store.createRetainedStreamCombi([...this.filters])) this.hand(packet);
+    for await (const packet of store.createRetainedStreamCombi([...this.filters])) this.hand(packet, () => undefined);
   }
 
-  private hand(packet: AedesPublishPacket): void {
+  private hand(packet: AedesPublishPacket, done: () => void): void {
     const handler = this.handler;
-    if (!handler || this.delivered.has(packet)) return;
+    if (!handler || this.delivered.has(packet)) return done();
     if (this.filters.length > 1) this.delivered.add(packet);
     try {
-      handler(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload));
+      handler(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload), done);
     } catch (err) {
       // Thrown into the broker it would fail the board's publish; the reader is at fault, not the board.
       this.log.error({ err: (err as Error).message, topic: packet.topic }, 'mqtt message handler failed');

@@ -1,8 +1,7 @@
 import net from 'node:net';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
 import { BurstLogger } from '../../devices/transports/burst-logger';
-import type { MqttLink } from '../../devices/transports/mqtt-link';
-import { openLocalLink } from '../../devices/transports/mqtt-link-local';
+import { openLocalLink, type LocalMqttLink } from '../../devices/transports/mqtt-link-local';
 import { systemClock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { BrokerAccess, BrokerAccount } from './broker-access';
@@ -19,7 +18,7 @@ export interface EmbeddedBroker {
    * A link for the server's own reads and commands, in this process and under the server
    * account's ACL: no socket, no MQTT encoding between the server and its broker.
    */
-  localLink(): MqttLink;
+  localLink(): LocalMqttLink;
   close(): Promise<void>;
 }
 

@@ -4,19 +4,32 @@ import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttLink } from '../../../devices/transports/mqtt-link';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../../server/broker/embedded-broker';
+import { startBrokerThread, type BrokerHandle } from '../../../server/broker/broker-thread';
+import { startEmbeddedBroker } from '../../../server/broker/embedded-broker';
 import { openBrokerAccess } from '../../../server/broker/office-accounts';
 import { silentLogger } from '../../../server/shared/logger';
 import { boardClient } from '../../support/board-client';
 import { demoOffice } from '../../support/office';
 import { sleep, waitFor } from './support';
 
+/** The embedded broker in the server's thread (the CLI's `devices`), or in a thread of its own (`serve`). */
+const placements = [
+  ['in the server thread', async (dataDir: string): Promise<BrokerHandle> => startEmbeddedBroker({ port: 0, logger: silentLogger, access: openBrokerAccess({ dataDir, office: demoOffice() }).access })],
+  [
+    'in a thread of its own',
+    async (dataDir: string): Promise<BrokerHandle> => {
+      openBrokerAccess({ dataDir, office: demoOffice() });
+      return startBrokerThread({ port: 0, dataDir, office: demoOffice(), logger: silentLogger });
+    },
+  ],
+] as const;
+
 /**
- * The server's in-process link on the embedded broker: what a board sends reaches it only after
- * the broker's ACL, and what it sends reaches boards as a TCP client's publish would.
+ * The server's link on the embedded broker: what a board sends reaches it only after the
+ * broker's ACL, and what it sends reaches boards as a TCP client's publish would.
  */
-describe('the in-process MQTT link on the embedded broker', () => {
-  let broker: EmbeddedBroker;
+describe.each(placements)('the server\'s MQTT link on the embedded broker %s', (_placement, startBroker) => {
+  let broker: BrokerHandle;
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'safekeep-local-link-')), 'data');
   const fixture = () => ({ mqttUrl: broker.url, dataDir });
   const opened: (MqttLink | MqttClient)[] = [];
@@ -33,7 +46,7 @@ describe('the in-process MQTT link on the embedded broker', () => {
   };
 
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({ port: 0, logger: silentLogger, access: openBrokerAccess({ dataDir, office: demoOffice() }).access });
+    broker = await startBroker(dataDir);
   });
   afterEach(async () => {
     for (const thing of opened.splice(0)) await ('endAsync' in thing ? thing.endAsync(true) : thing.close());
@@ -142,17 +155,47 @@ describe('the in-process MQTT link on the embedded broker', () => {
     await waitFor(() => next.length === 1, 3000, 'the read after');
     expect(seen).toHaveLength(1);
   });
+
+  it('hands the server every read in order, and survives a handler that throws', async () => {
+    const server = link();
+    const seqs: number[] = [];
+    await server.subscribe(['safekeep/cab-4/read'], (_topic, payload) => {
+      const { seq } = JSON.parse(payload.toString()) as { seq: number };
+      seqs.push(seq);
+      if (seq % 10 === 3) throw new Error('a broken reader');
+    });
+    const cab4 = await board('safekeep/cab-4');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => cab4.publishAsync('safekeep/cab-4/read', JSON.stringify({ boot: 'b1', seq: i }), { qos: 1 })));
+    await waitFor(() => seqs.length === 200, 3000, 'all 200 reads');
+    expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    expect(server.connected()).toBe(true);
+    await waitFor(() => broker.clients() >= 1, 3000, 'the board counted as a client');
+  });
 });
 
-describe('the in-process link when its broker stops', () => {
+describe.each(placements)('the server\'s link when its broker %s stops', (_placement, startBroker) => {
   it('reports disconnected, so commands are refused rather than queued', async () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'safekeep-local-link-')), 'data');
-    const broker = await startEmbeddedBroker({ port: 0, logger: silentLogger, access: openBrokerAccess({ dataDir, office: demoOffice() }).access });
+    const broker = await startBroker(dataDir);
     const server = broker.localLink();
     await server.subscribe(['safekeep/cab-4/read'], () => undefined);
     expect(server.connected()).toBe(true);
     await broker.close();
     expect(server.connected()).toBe(false);
+    await expect(server.publish('safekeep/cab-4/command', '{}', { qos: 1, retain: false })).rejects.toThrow(/closed|stopped/);
     await server.close();
+  });
+});
+
+describe('the broker thread', () => {
+  it('fails to start with the reason when its port is taken, and leaves no thread behind', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'safekeep-broker-thread-')), 'data');
+    openBrokerAccess({ dataDir, office: demoOffice() });
+    const first = await startBrokerThread({ port: 0, dataDir, office: demoOffice(), logger: silentLogger });
+    try {
+      await expect(startBrokerThread({ port: first.port, dataDir, office: demoOffice(), logger: silentLogger })).rejects.toThrow(/EADDRINUSE|in use/);
+    } finally {
+      await first.close();
+    }
   });
 });
