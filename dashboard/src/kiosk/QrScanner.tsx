@@ -33,7 +33,8 @@ export function QrScanner({ onCode, prompt }: { onCode: (text: string) => void; 
     let cancelled = false;
     let stream: MediaStream | null = null;
     let timer: number | undefined;
-    const reader = new BrowserQRCodeReader();
+    let reader = new BrowserQRCodeReader();
+    let frameSize = '';
     const stopStream = () => stream?.getTracks().forEach((t) => t.stop());
     (async () => {
       if (!navigator.mediaDevices?.getUserMedia) {
@@ -60,6 +61,15 @@ export function QrScanner({ onCode, prompt }: { onCode: (text: string) => void; 
       const look = () => {
         if (cancelled || done.current) return;
         if (view.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && view.videoWidth > 0) {
+          // zxing sizes its capture canvas at the first frame and keeps it: when the camera then
+          // settles on another resolution (common on a busy machine), it would only ever see a
+          // corner of the picture. A new reader per frame size draws the whole frame.
+          const size = `${view.videoWidth}x${view.videoHeight}`;
+          if (size !== frameSize) {
+            reader.reset();
+            reader = new BrowserQRCodeReader();
+            frameSize = size;
+          }
           try {
             accept(reader.decode(view).getText());
             return;
