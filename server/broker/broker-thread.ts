@@ -14,8 +14,17 @@ export interface BrokerHandle {
   close(): Promise<void>;
 }
 
+export interface BrokerThread extends BrokerHandle {
+  /** The thread running the broker now (a new one after a restart). */
+  worker(): Worker;
+  /** How often the broker thread died and was started again. */
+  restarts(): number;
+}
+
 /** How long a stopping broker thread gets to close its clients before it is terminated. */
 const STOP_GRACE_MS = 5000;
+/** Waits before starting a dead broker thread again: doubling from the first, up to the last. */
+const RESTART_DELAY_MS = [500, 30_000] as const;
 
 /**
  * The embedded broker in a thread of its own (broker-worker-main.ts). Its work (logins, TCP,
@@ -25,21 +34,28 @@ const STOP_GRACE_MS = 5000;
  * The server's links behave as the in-process link does: the broker reads a board's next packets
  * only once this thread has handled the ones before, so a busy server still pushes back on the
  * boards; messages arrive in the order the broker routed them; publishes resolve once the broker
- * has them.
+ * has them. Should the thread die, the links report disconnected (commands are refused, health
+ * says so), the thread is started again on the same port, the links' subscriptions are renewed,
+ * and the boards reconnect by themselves; a Safekeep board resends every read it has no ack for.
  */
-export async function startBrokerThread(config: BrokerThreadConfig & { logger: Logger }): Promise<BrokerHandle> {
+export async function startBrokerThread(config: BrokerThreadConfig & { logger: Logger }): Promise<BrokerThread> {
   const { logger, ...workerConfig } = config;
   const log = logger.child({ component: 'broker-thread' });
-  const worker = new Worker(new URL('./broker-worker.js', import.meta.url), { workerData: workerConfig });
   const requests = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   const handlers = new Map<number, MqttMessageHandler>();
+  const subscriptions = new Map<number, string[]>();
   let nextRequest = 1;
   let nextLink = 1;
-  let alive = true;
+  let alive = false;
+  let stopping = false;
+  let restarts = 0;
+  let failuresInARow = 0;
+  let restartTimer: NodeJS.Timeout | undefined;
   let clients = 0;
+  let current: Worker;
   let outgoing: { item: { id: number; link: number; topic: string; qos: 0 | 1 }; payload: Buffer }[] = [];
 
-  const send = (message: ToBroker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
+  const send = (message: ToBroker, transfer: ArrayBuffer[] = []) => current.postMessage(message, transfer);
   const request = (make: (id: number) => ToBroker): Promise<void> => {
     if (!alive) return Promise.reject(new Error('the MQTT broker thread has stopped'));
     const id = nextRequest++;
@@ -55,24 +71,14 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
     const payloads = packPayloads(batch.map((p) => p.payload));
     send({ t: 'publish', items: batch.map((p) => p.item), payloads }, [payloads.bytes]);
   };
-  const gone = (why: string) => {
-    if (!alive) return;
-    alive = false;
+  const failPending = (why: string) => {
     for (const { reject } of requests.values()) reject(new Error(`the MQTT broker thread has stopped: ${why}`));
     requests.clear();
+    outgoing = [];
   };
 
-  let started: { resolve: (v: { url: string; port: number }) => void; reject: (err: Error) => void } | null = null;
-  const ready = new Promise<{ url: string; port: number }>((resolve, reject) => (started = { resolve, reject }));
-
-  worker.on('message', (message: FromBroker) => {
+  const handle = (message: FromBroker) => {
     switch (message.t) {
-      case 'ready':
-        started?.resolve({ url: message.url, port: message.port });
-        break;
-      case 'failed':
-        started?.reject(Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
-        break;
       case 'messages': {
         const payloads = unpackPayloads(message.payloads);
         message.items.forEach(({ link, topic }, i) => {
@@ -99,26 +105,65 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
       case 'log':
         logger.child(message.bindings)[message.level](message.obj, message.msg);
         break;
+      default:
+        break;
     }
-  });
-  worker.on('error', (err) => {
-    log.error({ err: err.message }, 'the MQTT broker thread failed');
-    started?.reject(err);
-    gone(err.message);
-  });
-  worker.on('exit', (code) => {
-    started?.reject(new Error(`the MQTT broker thread exited (code ${code}) before it was ready`));
-    gone(`exited with code ${code}`);
+  };
+
+  const spawn = (port: number) =>
+    new Promise<{ url: string; port: number }>((resolve, reject) => {
+      const worker = new Worker(new URL('./broker-worker.js', import.meta.url), { workerData: { ...workerConfig, port } });
+      current = worker;
+      let ready = false;
+      worker.on('message', (message: FromBroker) => {
+        if (worker !== current) return;
+        if (message.t === 'ready') {
+          ready = true;
+          alive = true;
+          resolve({ url: message.url, port: message.port });
+        } else if (message.t === 'failed') reject(Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
+        else handle(message);
+      });
+      worker.on('error', (err) => log.error({ err: err.message }, 'the MQTT broker thread failed'));
+      worker.on('exit', (code) => {
+        if (worker !== current) return;
+        alive = false;
+        clients = 0;
+        failPending(`exited with code ${code}`);
+        if (!ready) reject(new Error(`the MQTT broker thread exited (code ${code}) before it was ready`));
+        else if (!stopping) restartLater();
+      });
+    });
+
+  const address = await spawn(workerConfig.port).catch(async (err: unknown) => {
+    await current.terminate();
+    throw err;
   });
 
-  let address: { url: string; port: number };
-  try {
-    address = await ready;
-  } catch (err) {
-    await worker.terminate();
-    throw err;
-  }
-  started = null;
+  const restartLater = () => {
+    const delay = Math.min(RESTART_DELAY_MS[1], RESTART_DELAY_MS[0] * 2 ** failuresInARow++);
+    log.error({ delayMs: delay }, 'the MQTT broker thread stopped; starting it again');
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      if (stopping) return;
+      // The same port: boards and the office file know only that one.
+      spawn(address.port).then(
+        () => {
+          restarts++;
+          failuresInARow = 0;
+          log.warn({ restarts }, 'the MQTT broker thread is running again');
+          for (const [link, filters] of subscriptions) {
+            request((id) => ({ t: 'subscribe', id, link, filters })).catch((err: Error) => log.error({ err: err.message }, 'mqtt subscription not renewed'));
+          }
+        },
+        (err: Error) => {
+          log.error({ err: err.message }, 'the MQTT broker thread did not start again');
+          if (!stopping) restartLater();
+        },
+      );
+    }, delay);
+    restartTimer.unref();
+  };
 
   class ThreadLink implements MqttLink {
     private readonly id = nextLink++;
@@ -133,6 +178,7 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
       handlers.set(this.id, onMessage);
       try {
         await request((id) => ({ t: 'subscribe', id, link: this.id, filters: [...filters] }));
+        subscriptions.set(this.id, [...filters]);
       } catch (err) {
         handlers.delete(this.id);
         this.subscribed = false;
@@ -157,6 +203,7 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
       if (this.closed) return;
       this.closed = true;
       handlers.delete(this.id);
+      subscriptions.delete(this.id);
       if (alive) await request((id) => ({ t: 'close-link', id, link: this.id })).catch(() => undefined);
     }
   }
@@ -166,7 +213,11 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
     port: address.port,
     clients: () => (alive ? clients : 0),
     localLink: () => new ThreadLink(),
+    worker: () => current,
+    restarts: () => restarts,
     close: async () => {
+      stopping = true;
+      clearTimeout(restartTimer);
       if (alive) {
         const stopped = request((id) => ({ t: 'stop', id })).catch(() => undefined);
         let timer: NodeJS.Timeout | undefined;
@@ -174,7 +225,7 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
         clearTimeout(timer);
       }
       alive = false;
-      await worker.terminate();
+      await current.terminate();
     },
   };
 }

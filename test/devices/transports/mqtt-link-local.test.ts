@@ -188,6 +188,35 @@ describe.each(placements)('the server\'s link when its broker %s stops', (_place
 });
 
 describe('the broker thread', () => {
+  it('is started again when it dies: links report disconnected, then get their subscriptions back, and boards reconnect', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'safekeep-broker-thread-')), 'data');
+    openBrokerAccess({ dataDir, office: demoOffice() });
+    const broker = await startBrokerThread({ port: 0, dataDir, office: demoOffice(), logger: silentLogger });
+    const cab4 = await boardClient({ mqttUrl: broker.url, dataDir }, 'safekeep/cab-4', { reconnectPeriod: 100 });
+    try {
+      const server = broker.localLink();
+      const seen: string[] = [];
+      await server.subscribe(['safekeep/cab-4/read'], (_topic, payload) => seen.push(payload.toString()));
+      await cab4.publishAsync('safekeep/cab-4/read', 'before', { qos: 1 });
+      await waitFor(() => seen.length === 1, 3000, 'the read before');
+
+      await broker.worker().terminate();
+      expect(server.connected()).toBe(false);
+      await expect(server.publish('safekeep/cab-4/command', '{}', { qos: 1, retain: false })).rejects.toThrow(/stopped/);
+
+      await waitFor(() => broker.restarts() === 1 && server.connected(), 5000, 'the thread started again');
+      await waitFor(() => cab4.connected, 5000, 'the board reconnected');
+      await cab4.publishAsync('safekeep/cab-4/read', 'after', { qos: 1 });
+      await waitFor(() => seen.length === 2, 3000, 'the read after');
+      expect(seen).toEqual(['before', 'after']);
+      expect(new URL(broker.url).port).toBe(String(broker.port));
+      await server.close();
+    } finally {
+      await cab4.endAsync(true);
+      await broker.close();
+    }
+  });
+
   it('fails to start with the reason when its port is taken, and leaves no thread behind', async () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'safekeep-broker-thread-')), 'data');
     openBrokerAccess({ dataDir, office: demoOffice() });
