@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { JsonObject, JsonValue } from '../custody-log/leaf';
+import { kioskCanRead } from './kiosk-readable';
 
 /**
  * The cryptography behind erasable visitor data (shared/reference/custody-log.md, "Erasure without
@@ -141,7 +142,17 @@ export function verifyCommitment(commitment: string, salt: Buffer, fields: JsonO
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const TOKEN_PATTERN = /^SKV:[0-9A-HJKMNP-TV-Z]{26}$/;
 
+/** Tokens drawn before giving up on one the kiosk reads: each is unreadable with p ≈ 0.07. */
+const READABLE_TOKEN_TRIES = 32;
+
+/** A fresh token whose QR code, as the dashboard draws it, the kiosk's camera decoder reads. */
 export function newVisitToken(): string {
+  let token = randomVisitToken();
+  for (let tries = 1; tries < READABLE_TOKEN_TRIES && !kioskCanRead(token); tries++) token = randomVisitToken();
+  return token;
+}
+
+function randomVisitToken(): string {
   const bytes = randomBytes(16);
   let bits = 0n;
   for (const b of bytes) bits = (bits << 8n) | BigInt(b);
