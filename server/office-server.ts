@@ -24,7 +24,7 @@ import { startVisitors } from './visitors/visitors-module';
 import { CabinetWatch } from './workflows/cabinet-watch';
 import { FileWatch } from './workflows/file-watch';
 import { AlertEscalator } from './domain/alerts-service';
-import { startBrokerThread, type BrokerHandle } from './broker/broker-thread';
+import { startBrokerThread, type BrokerThread } from './broker/broker-thread';
 import { MqttCredentialStore } from './broker/credential-store';
 import { openBrokerAccess, serverClientUrl } from './broker/office-accounts';
 import { createHttpApp } from './api/http-app';
@@ -77,6 +77,8 @@ export class OfficeServer {
     readonly services: Services,
     readonly url: string,
     private readonly stops: (() => Promise<void> | void)[],
+    /** The embedded broker's thread, when the office runs one (for its load, in diagnostics). */
+    readonly broker: BrokerThread | null,
   ) {}
 
   static async start(options: OfficeServerOptions): Promise<OfficeServer> {
@@ -122,7 +124,7 @@ export class OfficeServer {
 
       // Every MQTT client logs in: each board with its own password (the data directory's
       // mqtt-credentials.json), the server's own clients as safekeep-server or with MQTT_URL's login.
-      let broker: BrokerHandle | null = null;
+      let broker: BrokerThread | null = null;
       let credentials: MqttCredentialStore;
       if (env.mqtt.mode === 'embedded') {
         // Opened here first, so the broker thread finds the credential store made, never racing to make it.
@@ -212,7 +214,7 @@ export class OfficeServer {
       const url = `${scheme}://${env.host.includes(':') ? `[${env.host}]` : env.host}:${port}`;
       origins = allowedOriginsFor(scheme, env.host, port, process.env.SAFEKEEP_PUBLIC_URL);
       logger.info({ url, log_size: writer.size }, 'safekeep is running');
-      return new OfficeServer(services, url, stops);
+      return new OfficeServer(services, url, stops, broker);
     } catch (err) {
       await stopAll();
       throw err;

@@ -17,8 +17,15 @@ interface Level {
 
 const newLevel = (): Level => ({ children: new Map(), end: false, rest: false });
 
+/**
+ * Answers remembered per topic: a broker asks about the same few topics per board on every
+ * publish and delivery. Bounded, so a client publishing to ever new topics only clears it.
+ */
+const REMEMBERED_TOPICS = 4096;
+
 export class TopicFilterSet {
   private readonly root = newLevel();
+  private readonly answers = new Map<string, boolean>();
 
   constructor(filters: Iterable<string>) {
     for (const filter of filters) this.add(filter);
@@ -40,7 +47,13 @@ export class TopicFilterSet {
 
   /** True when some filter of the set matches `topic` (a topic name, without wildcards). */
   matches(topic: string): boolean {
-    return matchFrom(this.root, topic.split('/'), 0);
+    let answer = this.answers.get(topic);
+    if (answer === undefined) {
+      answer = matchFrom(this.root, topic.split('/'), 0);
+      if (this.answers.size >= REMEMBERED_TOPICS) this.answers.clear();
+      this.answers.set(topic, answer);
+    }
+    return answer;
   }
 }
 

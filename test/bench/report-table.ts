@@ -13,7 +13,7 @@ function phase(p: PhaseStats | undefined, reads: number): string[] {
     .map(([k, v]) => `${k} ${n(v.count / reads, 2)}/read ${n((v.ms * 1000) / v.count)} µs`)
     .join('; ');
   return [
-    `  server: ${n(p.leaves)} leaves (${n(p.leaves / reads, 2)} per read) in ${n(p.commits)} commits, mean ${n(p.meanBatch, 1)} leaves per commit, max ${n(p.maxBatch)}; server thread busy ${n(p.serverElu * 100)}%, process ${n(p.processCores, 2)} cores`,
+    `  server: ${n(p.leaves)} leaves (${n(p.leaves / reads, 2)} per read) in ${n(p.commits)} commits, mean ${n(p.meanBatch, 1)} leaves per commit, max ${n(p.maxBatch)}; server thread busy ${n(p.serverElu * 100)}%${p.brokerElu === null ? '' : `, broker thread ${n(p.brokerElu * 100)}%`}, process ${n(p.processCores, 2)} cores`,
     `  sql: ${n(p.queries / reads, 2)} statements per read through sequelize; by wall time (count per read, mean from call to answer): ${kinds}`,
     `  stalls: longest time without a commit ${n(p.longestCommitGapMs)} ms; slowest statements: ${p.slowest.map((q) => `${q.kind} ${n(q.ms)} ms`).join(', ')}`,
   ];

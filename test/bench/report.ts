@@ -35,6 +35,7 @@ function phaseJson(p: PhaseStats | undefined, reads: number) {
     mean_batch_leaves: round(p.meanBatch, 1),
     max_batch_leaves: p.maxBatch,
     server_elu: round(p.serverElu, 3),
+    broker_elu: p.brokerElu === null ? null : round(p.brokerElu, 3),
     process_cores: round(p.processCores, 2),
     longest_commit_gap_ms: round(p.longestCommitGapMs),
     slowest_statements_ms: p.slowest.map((q) => `${q.kind} ${round(q.ms)}`),

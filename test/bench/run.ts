@@ -57,7 +57,8 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
   let office: BenchOffice | null = await startBenchOffice({ boards: options.boards, checkpointIntervalMs: options.checkpointMs });
   try {
     const { services } = office.server;
-    const monitor = new ServerMonitor(services.bus, services.db.sequelize);
+    const brokerThread = office.server.broker;
+    const monitor = new ServerMonitor(services.bus, services.db.sequelize, brokerThread ? (since) => brokerThread.worker().performance.eventLoopUtilization(since) : null);
     const load = await runLoad(
       {
         mqttUrl: office.mqttUrl,

@@ -11,6 +11,8 @@ export interface PhaseStats {
   maxBatch: number;
   /** Busy share of the server's (main) thread: near 1 means the server's JS thread is the limit. */
   serverElu: number;
+  /** Busy share of the embedded broker's thread, when it has one. */
+  brokerElu: number | null;
   /** CPU of the whole process (server, SQLite threads and the load worker), in cores. */
   processCores: number;
   /** Statements through sequelize (PRAGMAs of new connections are not among them). */
@@ -25,9 +27,13 @@ export interface PhaseStats {
 
 const SLOWEST_KEPT = 5;
 
+type Elu = ReturnType<typeof performance.eventLoopUtilization>;
+export type BrokerLoad = (since?: Elu) => Elu;
+
 interface Current {
   started: number;
   elu: ReturnType<typeof performance.eventLoopUtilization>;
+  brokerElu: ReturnType<typeof performance.eventLoopUtilization> | null;
   cpu: NodeJS.CpuUsage;
   commits: number;
   leaves: number;
@@ -60,6 +66,8 @@ export class ServerMonitor {
   constructor(
     bus: EventBus,
     private readonly sequelize: Sequelize,
+    /** The broker thread's own event-loop utilization (Worker.performance), when there is one. */
+    private readonly brokerLoad: BrokerLoad | null = null,
   ) {
     this.off = bus.on('custody.committed', ({ leaves }) => {
       const c = this.current;
@@ -96,7 +104,7 @@ export class ServerMonitor {
   start(name: string): void {
     this.phaseName = name;
     const started = performance.now();
-    this.current = { started, elu: performance.eventLoopUtilization(), cpu: process.cpuUsage(), commits: 0, leaves: 0, maxBatch: 0, queries: 0, kinds: new Map(), slowest: [], lastCommit: started, longestGap: 0 };
+    this.current = { started, elu: performance.eventLoopUtilization(), brokerElu: this.brokerLoad?.() ?? null, cpu: process.cpuUsage(), commits: 0, leaves: 0, maxBatch: 0, queries: 0, kinds: new Map(), slowest: [], lastCommit: started, longestGap: 0 };
   }
 
   end(): void {
@@ -112,6 +120,7 @@ export class ServerMonitor {
       meanBatch: c.commits > 0 ? c.leaves / c.commits : 0,
       maxBatch: c.maxBatch,
       serverElu: performance.eventLoopUtilization(c.elu).utilization,
+      brokerElu: c.brokerElu && this.brokerLoad ? this.brokerLoad(c.brokerElu).utilization : null,
       processCores: (cpu.user + cpu.system) / 1e6 / seconds,
       queries: c.queries,
       queryKinds: Object.fromEntries([...c.kinds].sort((a, b) => b[1].ms - a[1].ms)),

@@ -97,11 +97,24 @@ describe('the topic ACL', () => {
     const filter = fc.tuple(fc.array(fc.oneof(level, fc.constant('+')), { maxLength: 4 }), fc.boolean()).map(([levels, rest]) => [...levels, ...(rest ? ['#'] : [])].join('/'));
     const topic = fc.array(level, { minLength: 1, maxLength: 5 }).map((levels) => levels.join('/'));
     fc.assert(
-      fc.property(fc.array(filter.filter((f) => f !== ''), { maxLength: 6 }), topic, (filters, t) => {
-        expect(new TopicFilterSet(filters).matches(t)).toBe(filters.some((f) => topicMatches(f, t)));
+      fc.property(fc.array(filter.filter((f) => f !== ''), { maxLength: 6 }), fc.array(topic, { minLength: 1, maxLength: 8 }), (filters, topics) => {
+        const set = new TopicFilterSet(filters);
+        // Each topic asked twice: the second answer is the remembered one.
+        for (const t of [...topics, ...topics]) expect(set.matches(t)).toBe(filters.some((f) => topicMatches(f, t)));
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  it('stays right when asked about more topics than it remembers', () => {
+    const set = new TopicFilterSet(['safekeep/+/ack', 'cmnd/cab-2/#']);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10_000; i++) {
+        expect(set.matches(`safekeep/b${i}/ack`)).toBe(true);
+        expect(set.matches(`safekeep/b${i}/read`)).toBe(false);
+      }
+    }
+    expect(set.matches('cmnd/cab-2/POWER1')).toBe(true);
   });
 
   it('names boards whose topics overlap, so one could publish as the other', () => {
