@@ -48,6 +48,11 @@ export class UserStore {
     return User.findOne({ where: { username: normalizeUsername(username) }, transaction: options.transaction });
   }
 
+  /** Every account, by username: for the administrators' list. */
+  async list(): Promise<User[]> {
+    return User.findAll({ order: [['username', 'ASC']] });
+  }
+
   async findById(id: string, options: InTransaction = {}): Promise<User | null> {
     return User.findByPk(id, { transaction: options.transaction });
   }

@@ -178,11 +178,36 @@ describe.skipIf(!chromiumAvailable())('administration and shredding in Chromium'
     await expect.poll(() => page.getByRole('table', { name: 'People' }).getByRole('row', { name: /Erin Example/ }).innerText()).toContain('Manager');
   });
 
+  it('lists the sign-in accounts, disables one and enables it again; never offers to disable your own', async () => {
+    await createAccount(f.server, 'staff', 'sam-staff');
+    const page = await signedIn(admin);
+    await page.goto(`${f.url}/admin?section=accounts`);
+    const table = page.getByRole('table', { name: 'Sign-in accounts' });
+    const row = table.getByRole('row', { name: /sam-staff/ });
+    await expect.poll(() => row.innerText()).toContain('active');
+    const own = table.getByRole('row', { name: /owen-admin/ });
+    expect(await own.innerText()).toContain('you');
+    expect(await own.getByRole('button').count()).toBe(0);
+
+    const before = f.server.services.writer.size;
+    await row.getByRole('button', { name: 'Disable account sam-staff' }).click();
+    await expect.poll(() => row.innerText()).toContain('disabled');
+    await expect.poll(() => page.getByRole('status').first().innerText()).toContain('sam-staff is disabled');
+    const [sam] = await sql<{ disabled: number | boolean }>("SELECT disabled FROM users WHERE username = 'sam-staff'");
+    expect(Boolean(sam!.disabled)).toBe(true);
+    expect(f.server.services.writer.size).toBeGreaterThan(before);
+
+    await row.getByRole('button', { name: 'Enable account sam-staff' }).click();
+    await expect.poll(() => row.innerText()).toContain('active');
+    const [again] = await sql<{ disabled: number | boolean }>("SELECT disabled FROM users WHERE username = 'sam-staff'");
+    expect(Boolean(again!.disabled)).toBe(false);
+  });
+
   it('has no serious accessibility violations in any administration section, and fits a phone', async () => {
     const page = await signedIn(admin);
     await page.setViewportSize({ width: 390, height: 844 });
     const found: string[] = [];
-    for (const section of ['people', 'badges', 'access', 'walls', 'retention', 'holds', 'policy', 'nda']) {
+    for (const section of ['people', 'badges', 'accounts', 'access', 'walls', 'retention', 'holds', 'policy', 'nda']) {
       await page.goto(`${f.url}/admin?section=${section}`);
       await page.locator('main h2').first().waitFor();
       await page.locator('.spinner').first().waitFor({ state: 'detached' });

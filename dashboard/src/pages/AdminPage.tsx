@@ -7,6 +7,7 @@ import { Link, useRouter } from '../router';
 import { useSession } from '../session';
 import type { PersonJson } from '../api/types';
 import { AccessGroupsSection } from './admin/AccessGroupsSection';
+import { AccountsSection } from './admin/AccountsSection';
 import { adminApi } from './admin/admin-api';
 import { BadgesSection } from './admin/BadgesSection';
 import { HoldsSection } from './admin/HoldsSection';
@@ -27,6 +28,7 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { id: 'people', label: 'People', render: (people, { isAdmin, reloadPeople }) => <PeopleSection people={people} isAdmin={isAdmin} onChanged={reloadPeople} /> },
   { id: 'badges', label: 'Badges', adminOnly: true, render: (people) => <BadgesSection people={people} /> },
+  { id: 'accounts', label: 'Sign-in accounts', adminOnly: true, render: (people) => <AccountsSection people={people} /> },
   { id: 'access', label: 'Access groups', render: (people, { isAdmin }) => <AccessGroupsSection people={people} isAdmin={isAdmin} /> },
   { id: 'walls', label: 'Ethical walls', render: (people) => <WallsSection people={people} /> },
   { id: 'retention', label: 'Retention classes', render: () => <RetentionSection /> },

@@ -41,6 +41,17 @@ const need = (principal: Principal | null): Principal => {
   return principal;
 };
 
+export const userSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: z.string(),
+  kind: z.string(),
+  person_id: z.string().nullable(),
+  second_factor: z.boolean(),
+  disabled: z.boolean(),
+  created_at: z.string(),
+});
+
 export const authRoutes = [
   defineRoute({
     method: 'get',
@@ -197,23 +208,53 @@ export const authRoutes = [
     },
   }),
   defineRoute({
+    method: 'get',
+    path: '/api/v1/users',
+    summary: 'Sign-in accounts: whose they are, their role, second factor and whether disabled',
+    tags: ['administration'],
+    access: { roles: ['admin'] },
+    response: z.object({ users: z.array(userSchema) }),
+    async handler(s) {
+      const users = await s.auth.users.list();
+      return {
+        users: users.map((u) => ({
+          id: u.id,
+          username: u.username,
+          role: u.role,
+          kind: u.kind,
+          person_id: u.person_id,
+          second_factor: u.totp_confirmed_at !== null,
+          disabled: Boolean(u.disabled),
+          created_at: new Date(u.created_at).toISOString(),
+        })),
+      };
+    },
+  }),
+  accountSwitch('disable', 'Disable an account: its sessions and live connections end at once'),
+  accountSwitch('enable', 'Enable a disabled account again: it signs in with its existing password and second factor'),
+];
+
+/** Disables or enables an account, audited; an administrator cannot lock themselves out. */
+function accountSwitch(action: 'disable' | 'enable', summary: string) {
+  return defineRoute({
     method: 'post',
-    path: '/api/v1/users/:id/disable',
-    summary: 'Disable an account: its sessions and live connections end at once',
+    path: `/api/v1/users/:id/${action}`,
+    summary,
     tags: ['administration'],
     access: { roles: ['admin'], reauth: true },
     params: z.strictObject({ id: z.string().min(1).max(64) }),
-    async handler(s, { params, actor }) {
+    async handler(s, { params, actor, principal }) {
       const user = await s.auth.users.findById(params.id);
       if (!user) throw new HttpError(404, `no user ${params.id}`);
+      if (action === 'disable' && user.id === principal?.user.id) throw new HttpError(409, 'you cannot disable your own account: ask another administrator');
       await s.writer.submit({
         run: async (ctx) => {
-          await s.auth.users.setDisabled(user.id, true, { transaction: ctx.transaction });
-          await ctx.append(authEvent('user.disabled', { actor, subject: user.pseudonym }));
+          await s.auth.users.setDisabled(user.id, action === 'disable', { transaction: ctx.transaction });
+          await ctx.append(authEvent(action === 'disable' ? 'user.disabled' : 'user.enabled', { actor, subject: user.pseudonym }));
         },
       });
-      s.disconnectUser(user.id);
-      return { disabled: true };
+      if (action === 'disable') s.disconnectUser(user.id);
+      return action === 'disable' ? { disabled: true } : { enabled: true };
     },
-  }),
-];
+  });
+}

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { apiJson } from '../../api/client';
 import type { PersonJson } from '../../api/types';
 import type { accessGroupSchema, badgeSchema, policyVersionSchema, wallSchema } from '../../../../server/api/routes/admin';
+import type { userSchema } from '../../../../server/api/routes/auth';
 import type { classSchema, holdSchema } from '../../../../server/api/routes/disposal';
 import type { HoldInput, HoldReleaseInput, RetentionClassInput, RetentionClassPatch } from '../../../../server/disposal/schemas';
 import type { CREDENTIAL_FORMATS, WEEKDAYS } from '../../../../server/config/office-schema';
@@ -14,6 +15,7 @@ import type { ROLES } from '../../../../server/db/models';
 import type { RETENTION_TRIGGERS } from '../../../../server/disposal/retention';
 
 export type BadgeJson = z.infer<typeof badgeSchema>;
+export type AccountJson = z.infer<typeof userSchema>;
 export type AccessGroupJson = z.infer<typeof accessGroupSchema>;
 export type WallJson = z.infer<typeof wallSchema>;
 export type PolicyVersionJson = z.infer<typeof policyVersionSchema>;
@@ -72,6 +74,9 @@ export const adminApi = {
   /** POST /api/v1/users: user administration, so re-authentication applies. */
   createAccount: (account: { kind: 'person'; username: string; password: string; role: string; person_id: string }) =>
     post<{ id: string; username: string; role: string }>('/api/v1/users', account),
+  accounts: (signal?: AbortSignal) => apiJson<{ users: AccountJson[] }>('/api/v1/users', { signal }),
+  disableAccount: (id: string) => post<{ disabled: true }>(`/api/v1/users/${enc(id)}/disable`),
+  enableAccount: (id: string) => post<{ enabled: true }>(`/api/v1/users/${enc(id)}/enable`),
 
   badges: (person: string, signal?: AbortSignal) => apiJson<{ badges: BadgeJson[] }>('/api/v1/badges', { query: { person }, signal }),
   issueBadge: (person: string, badge: string, format: CredentialFormat) => post<{ id: string; canonical: string }>(`/api/v1/people/${enc(person)}/badges`, { badge, format }),
