@@ -1,5 +1,5 @@
 import { BinaryBitmap, HybridBinarizer, PlanarYUVLuminanceSource, QRCodeReader } from '@zxing/library';
-import { qrModules } from './qr-code';
+import { drawQrFrame, qrModules } from './qr-code';
 
 /**
  * Whether the kiosk's decoder (@zxing/library, as dashboard/src/kiosk/QrScanner.tsx uses it)
@@ -12,24 +12,17 @@ const MODULE_PIXELS = [4, 6, 8, 10, 12] as const;
 const QUIET_MODULES = 4;
 
 export function kioskCanRead(text: string): boolean {
-  const code = qrModules(text);
-  return MODULE_PIXELS.every((scale) => decodes(text, code, scale));
+  const { size } = qrModules(text);
+  return MODULE_PIXELS.every((scale) => {
+    const side = (size + 2 * QUIET_MODULES) * scale;
+    return kioskReadsFrame(text, drawQrFrame(text, { width: side, height: side, scale }), side, side);
+  });
 }
 
-function decodes(text: string, code: ReturnType<typeof qrModules>, scale: number): boolean {
-  const side = (code.size + 2 * QUIET_MODULES) * scale;
-  const luma = new Uint8ClampedArray(side * side).fill(255);
-  for (let y = 0; y < code.size; y++) {
-    for (let x = 0; x < code.size; x++) {
-      if (!code.dark(x, y)) continue;
-      for (let row = 0; row < scale; row++) {
-        const at = ((y + QUIET_MODULES) * scale + row) * side + (x + QUIET_MODULES) * scale;
-        luma.fill(0, at, at + scale);
-      }
-    }
-  }
+/** Whether the kiosk's decoder reads exactly `text` from a grey frame. */
+export function kioskReadsFrame(text: string, luma: Uint8ClampedArray, width: number, height: number): boolean {
   try {
-    const source = new PlanarYUVLuminanceSource(luma, side, side, 0, 0, side, side, false);
+    const source = new PlanarYUVLuminanceSource(luma, width, height, 0, 0, width, height, false);
     return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source))).getText() === text;
   } catch {
     return false;

@@ -1,4 +1,4 @@
-import { qrModules } from '../../../server/visitors/qr-code';
+import { drawQrFrame, qrModules } from '../../../server/visitors/qr-code';
 
 /**
  * A Y4M video (what Chromium's --use-file-for-fake-video-capture plays, looping) showing one QR
@@ -21,18 +21,8 @@ export function qrCodeY4m(text: string, options: { width?: number; height?: numb
 }
 
 function drawCode(text: string, width: number, height: number): Buffer {
-  const code = qrModules(text);
-  const n = code.size;
   // The code and a 4-module quiet zone fill about 70% of the shorter side.
-  const scale = Math.max(2, Math.floor((Math.min(width, height) * 0.7) / (n + 8)));
-  const left = Math.floor((width - n * scale) / 2);
-  const top = Math.floor((height - n * scale) / 2);
-  const luma = Buffer.alloc(width * height, 235); // video-range white
-  for (let my = 0; my < n; my++) {
-    for (let mx = 0; mx < n; mx++) {
-      if (!code.dark(mx, my)) continue;
-      for (let y = 0; y < scale; y++) luma.fill(16, (top + my * scale + y) * width + left + mx * scale, (top + my * scale + y) * width + left + (mx + 1) * scale);
-    }
-  }
-  return luma;
+  const scale = Math.max(2, Math.floor((Math.min(width, height) * 0.7) / (qrModules(text).size + 8)));
+  const luma = drawQrFrame(text, { width, height, scale });
+  return Buffer.from(luma.buffer, luma.byteOffset, luma.byteLength);
 }
