@@ -3,7 +3,7 @@ import type { LocalMqttLink } from '../../devices/transports/mqtt-link-local';
 import type { Logger } from '../shared/logger';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
 import { openBrokerAccess } from './office-accounts';
-import { packPayloads, type BrokerThreadConfig, type FromBroker, type LogLevel, type ToBroker } from './thread-protocol';
+import { packPayloads, unpackPayloads, type BrokerThreadConfig, type FromBroker, type LogLevel, type ToBroker } from './thread-protocol';
 
 /**
  * The broker thread: the embedded broker (embedded-broker.ts, unchanged: logins, ACLs, sockets,
@@ -141,13 +141,8 @@ async function main(): Promise<void> {
         answer(message.id, linkOf(message.link).subscribeSettled(message.filters, (topic, payload, settled) => deliveries.add(message.link, topic, payload, settled)));
         break;
       case 'publish': {
-        let start = 0;
-        message.items.forEach((item, i) => {
-          const end = message.payloads.ends[i]!;
-          const payload = Buffer.from(message.payloads.bytes, start, end - start);
-          start = end;
-          answer(item.id, linkOf(item.link).publish(item.topic, payload, { qos: item.qos, retain: false }));
-        });
+        const payloads = unpackPayloads(message.payloads);
+        message.items.forEach((item, i) => answer(item.id, linkOf(item.link).publish(item.topic, payloads[i]!, { qos: item.qos, retain: false })));
         break;
       }
       case 'settled':

@@ -5,21 +5,14 @@ import { openLocalLink, type LocalMqttLink } from '../../devices/transports/mqtt
 import { systemClock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
 import type { BrokerAccess, BrokerAccount } from './broker-access';
+import type { BrokerHandle } from './broker-thread';
 import { coalesceWrites } from './coalesced-writes';
 import { deliverEveryMessage } from './deliver-every-message';
 import { mayPublish, mayReceive, maySubscribe } from './topic-acl';
 
-export interface EmbeddedBroker {
-  /** Where clients connect; never carries credentials. */
-  url: string;
-  port: number;
-  clients(): number;
-  /**
-   * A link for the server's own reads and commands, in this process and under the server
-   * account's ACL: no socket, no MQTT encoding between the server and its broker.
-   */
+export interface EmbeddedBroker extends BrokerHandle {
+  /** In this thread: no socket, no MQTT encoding between the server and its broker. */
   localLink(): LocalMqttLink;
-  close(): Promise<void>;
 }
 
 export interface EmbeddedBrokerOptions {
