@@ -62,6 +62,9 @@ export interface CustodyWriterOptions {
   /**
    * A batch stops taking jobs after this long (ms): a commit, and the commands and acks behind
    * it, is never held back by more than this much work. An urgent job waiting ends it sooner.
+   * Under a flood, longer batches spread each commit's fixed costs (BEGIN, the tail and key
+   * lookups, the fsync) over more reads: in the bench, 25 ms gave 4,400-4,800 reads/s and 100 ms
+   * 5,300-5,700, with badge-to-unlock latency unchanged (badges are urgent).
    */
   maxBatchMs?: number;
   /** How often to try again after the disk filled up. */
@@ -89,7 +92,7 @@ export class CustodyWriter {
   constructor(private readonly options: CustodyWriterOptions) {
     this.log = options.logger.child({ component: 'writer' });
     this.maxBatch = options.maxBatch ?? 1000;
-    this.maxBatchMs = options.maxBatchMs ?? 25;
+    this.maxBatchMs = options.maxBatchMs ?? 100;
     this.heads = new RecordHeads(options.db.sequelize);
   }
 

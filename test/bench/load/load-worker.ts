@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { Socket as NetSocket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { distribution } from '../stats';
+import { encodeRead, LeanBoard } from './lean-board';
 import type { FloodResult, LoadConfig, LoadResult, SteadyResult, WorkerMessage } from './protocol';
 import { ackTopic, boardTopic, isBenchDevice, ReadSource } from './reads';
 import { Tracker } from './tracker';
 
 /**
- * The load generator, in its own thread so it has the second core: the cabinet boards (one MQTT
- * client each, QoS 1 over TCP, taking the server's acks on their ack topic) and one dashboard (a
+ * The load generator, in its own thread so it has the second core: the cabinet boards (one lean
+ * MQTT client each, lean-board.ts: QoS 1 over TCP, taking the server's acks on their ack topic) and one dashboard (a
  * socket.io client receiving the 'custody' emits). Send and receipt times are both taken here,
  * on this thread's clock.
  *
@@ -32,33 +31,29 @@ const STUCK_MS = 10_000;
 /** Boards connecting at once. */
 const CONNECT_PARALLEL = 25;
 
-async function connectBoard(config: LoadConfig, tracker: Tracker, board: number): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(config.mqttUrl, {
+function connectBoard(config: LoadConfig, tracker: Tracker, board: number): Promise<LeanBoard> {
+  return LeanBoard.connect({
+    url: config.mqttUrl,
     clientId: `bench-board-${board}-${randomBytes(3).toString('hex')}`,
-    ...config.boardLogins[board],
-    clean: true,
-    reconnectPeriod: 0,
-    connectTimeout: 10_000,
+    ...config.boardLogins[board]!,
+    subscriptions: [ackTopic(board), `${boardTopic(board)}/command`],
+    onError: (err) => progress(err.message),
+    onMessage: (topic, payload) => {
+      const at = now();
+      if (topic.endsWith('/command')) {
+        // The unlock answering this board's oldest badge still waiting: badge -> lock command latency.
+        const message = JSON.parse(payload.toString()) as { cmd?: string };
+        if (message.cmd === 'unlock') tracker.unlocked(board, at);
+        return;
+      }
+      const { boot, seq } = JSON.parse(payload.toString()) as { boot: string; seq: number };
+      tracker.ack(tracker.reads.readOfAck(boot, seq), at);
+    },
   });
-  // Safekeep firmware sets TCP_NODELAY: QoS 1 round trips are latency-bound (performance.md).
-  (client.stream as unknown as NetSocket).setNoDelay?.(true);
-  client.on('message', (topic, payload) => {
-    const at = now();
-    if (topic.endsWith('/command')) {
-      // The unlock answering this board's oldest badge still waiting: badge -> lock command latency.
-      const message = JSON.parse(payload.toString()) as { cmd?: string };
-      if (message.cmd === 'unlock') tracker.unlocked(board, at);
-      return;
-    }
-    const { boot, seq } = JSON.parse(payload.toString()) as { boot: string; seq: number };
-    tracker.ack(tracker.reads.readOfAck(boot, seq), at);
-  });
-  await client.subscribeAsync([ackTopic(board), `${boardTopic(board)}/command`], { qos: 1 });
-  return client;
 }
 
-async function connect(config: LoadConfig, tracker: Tracker): Promise<{ clients: MqttClient[]; socket: Socket }> {
-  const clients: MqttClient[] = [];
+async function connect(config: LoadConfig, tracker: Tracker): Promise<{ clients: LeanBoard[]; socket: Socket }> {
+  const clients: LeanBoard[] = [];
   for (let b = 0; b < config.boards; b += CONNECT_PARALLEL) {
     const batch = Array.from({ length: Math.min(CONNECT_PARALLEL, config.boards - b) }, (_, i) => connectBoard(config, tracker, b + i));
     clients.push(...(await Promise.all(batch)));
@@ -77,14 +72,24 @@ async function connect(config: LoadConfig, tracker: Tracker): Promise<{ clients:
   return { clients, socket };
 }
 
-function publisher(clients: MqttClient[], tracker: Tracker): (g: number) => void {
+/**
+ * Every read's PUBLISH packet, encoded before the phases start: a real board spends its own CPU
+ * on this, not the server's.
+ */
+function encodeReads(reads: ReadSource, count: number): Buffer[] {
+  const packets: Buffer[] = [];
+  for (let g = 0; g < count; g++) {
+    const { topic, payload } = reads.message(g);
+    packets.push(encodeRead(topic, payload, Math.floor(g / reads.boards)));
+  }
+  return packets;
+}
+
+function publisher(clients: LeanBoard[], tracker: Tracker, packets: Buffer[]): (g: number) => void {
   return (g) => {
-    const { topic, payload } = tracker.reads.message(g);
     tracker.sent[g] = now();
     if (tracker.reads.isBadge(g)) tracker.badgeSent(tracker.reads.boardOf(g), g);
-    clients[tracker.reads.boardOf(g)]!.publish(topic, payload, { qos: 1 }, (err) => {
-      if (err) progress(`publish ${g} failed: ${err.message}`);
-    });
+    clients[tracker.reads.boardOf(g)]!.send(packets[g]!);
   };
 }
 
@@ -191,7 +196,8 @@ async function main(config: LoadConfig): Promise<LoadResult> {
   const tracker = new Tracker(reads, config.events + steadyCount, progress);
   progress(`connecting ${config.boards} boards and a dashboard`);
   const { clients, socket } = await connect(config, tracker);
-  const publish = publisher(clients, tracker);
+  progress(`encoding ${config.events + steadyCount} reads`);
+  const publish = publisher(clients, tracker, encodeReads(reads, config.events + steadyCount));
   try {
     progress(`flood: ${config.events} reads over ${config.boards} boards, at most ${config.window} un-acked`);
     post({ type: 'phase', name: 'flood', state: 'start' });
@@ -207,7 +213,7 @@ async function main(config: LoadConfig): Promise<LoadResult> {
     return { flood: floodResult, steady: steadyResult, readsUsed: floodResult.published + steadyResult.published };
   } finally {
     socket.close();
-    await Promise.all(clients.map((c) => c.endAsync()));
+    await Promise.all(clients.map((c) => c.end()));
   }
 }
 
