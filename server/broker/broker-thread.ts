@@ -19,6 +19,8 @@ export interface BrokerThread extends BrokerHandle {
   worker(): Worker;
   /** How often the broker thread died and was started again. */
   restarts(): number;
+  /** The running thread's kernel id (Linux), or null: for diagnostics only. */
+  osThreadId(): number | null;
 }
 
 /** How long a stopping broker thread gets to close its clients before it is terminated. */
@@ -52,6 +54,7 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
   let failuresInARow = 0;
   let restartTimer: NodeJS.Timeout | undefined;
   let clients = 0;
+  let tid: number | null = null;
   let current: Worker;
   let outgoing: { item: { id: number; link: number; topic: string; qos: 0 | 1 }; payload: Buffer }[] = [];
 
@@ -120,6 +123,7 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
         if (message.t === 'ready') {
           ready = true;
           alive = true;
+          tid = message.tid;
           resolve({ url: message.url, port: message.port });
         } else if (message.t === 'failed') reject(Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
         else handle(message);
@@ -215,6 +219,7 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
     localLink: () => new ThreadLink(),
     worker: () => current,
     restarts: () => restarts,
+    osThreadId: () => tid,
     close: async () => {
       stopping = true;
       clearTimeout(restartTimer);

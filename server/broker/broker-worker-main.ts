@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LocalMqttLink } from '../../devices/transports/mqtt-link-local';
 import type { Logger } from '../shared/logger';
+import { osThreadId } from '../shared/os-thread';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
 import { openBrokerAccess } from './office-accounts';
 import { packPayloads, unpackPayloads, type BrokerThreadConfig, type FromBroker, type LogLevel, type ToBroker } from './thread-protocol';
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
         break;
     }
   });
-  post({ t: 'ready', url: broker.url, port: broker.port });
+  post({ t: 'ready', url: broker.url, port: broker.port, tid: osThreadId() });
 }
 
 await main();

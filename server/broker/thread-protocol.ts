@@ -30,7 +30,8 @@ export type ToBroker =
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export type FromBroker =
-  | { t: 'ready'; url: string; port: number }
+  /** tid: the thread's kernel id (Linux), for diagnostics such as the bench's CPU accounting. */
+  | { t: 'ready'; url: string; port: number; tid: number | null }
   | { t: 'failed'; message: string; code?: string }
   | { t: 'messages'; first: number; items: { link: number; topic: string }[]; payloads: PackedPayloads }
   | { t: 'done'; results: { id: number; error?: string }[] }

@@ -1,13 +1,15 @@
 import type { Distribution } from './load/protocol';
-import { TARGETS, type BenchFigures } from './report';
+import { cpuPerRead, TARGETS, type BenchFigures } from './report';
 import type { PhaseStats } from './server-monitor';
 
 const n = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 const verdict = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 const lat = (d: Distribution) => `p50 ${n(d.p50, 2)} / p90 ${n(d.p90, 2)} / p99 ${n(d.p99, 2)} / p99.9 ${n(d.p999, 2)} / max ${n(d.max, 2)} ms`;
 
-function phase(p: PhaseStats | undefined, reads: number): string[] {
+/** `saturated`: the phase ran as fast as it could, so CPU per read says what two cores can carry. */
+function phase(p: PhaseStats | undefined, reads: number, cores: number, saturated = false): string[] {
   if (!p || reads === 0) return [];
+  const cpu = cpuPerRead(p, reads, cores);
   const kinds = Object.entries(p.queryKinds)
     .slice(0, 8)
     .map(([k, v]) => `${k} ${n(v.count / reads, 2)}/read ${n((v.ms * 1000) / v.count)} µs`)
@@ -16,6 +18,11 @@ function phase(p: PhaseStats | undefined, reads: number): string[] {
     `  server: ${n(p.leaves)} leaves (${n(p.leaves / reads, 2)} per read) in ${n(p.commits)} commits, mean ${n(p.meanBatch, 1)} leaves per commit, max ${n(p.maxBatch)}; server thread busy ${n(p.serverElu * 100)}%${p.brokerElu === null ? '' : `, broker thread ${n(p.brokerElu * 100)}%`}, process ${n(p.processCores, 2)} cores`,
     `  sql: ${n(p.queries / reads, 2)} statements per read through sequelize; by wall time (count per read, mean from call to answer): ${kinds}`,
     `  stalls: longest time without a commit ${n(p.longestCommitGapMs)} ms; slowest statements: ${p.slowest.map((q) => `${q.kind} ${n(q.ms)} ms`).join(', ')}`,
+    ...(cpu
+      ? [
+          `  cpu per read: server thread ${n(cpu.server)} µs (and ${n(cpu.server_waited_for_core)} µs ready but waiting for a core), broker thread ${cpu.broker === null ? 'n/a' : `${n(cpu.broker)} µs`}, load generator ${cpu.load_generator === null ? 'n/a' : `${n(cpu.load_generator)} µs`}, other threads (SQLite, garbage collection) ${n(cpu.other)} µs; total ${n(cpu.total)} µs${saturated ? `: ${cores} cores carry at most ${n(cpu.max_reads_per_s)} reads/s at this cost (${n(cpu.max_reads_per_s_without_load_generator)} without the load generator)` : ''}`,
+        ]
+      : []),
   ];
 }
 
@@ -54,18 +61,18 @@ export function toTable(f: BenchFigures): string {
     `flood: ${n(flood.published)} reads in ${n(flood.seconds, 2)} s (mid-run ${n(flood.midEventsPerS)} /s), at most ${n(f.config.window)} un-acked; received ${n(flood.received)}, lost ${flood.lost}, duplicated ${flood.duplicated}, reordered ${flood.reordered}; never acked ${flood.notAcked}, acked without a leaf ${flood.ackedWithoutLeaf}`,
     `  publish -> socket under saturation: ${lat(flood.latencyMs)}; load worker busy ${n(flood.workerElu * 100)}%`,
     `  badge -> unlock under saturation:   ${lat(flood.unlockLatencyMs)}; badges never unlocked ${flood.unanswered}`,
-    ...phase(f.phases.flood, flood.published),
+    ...phase(f.phases.flood, flood.published, f.machine.cores, true),
     `steady: ${n(steady.published)} reads at ${n(steady.achievedRate)} /s (target ${steady.targetRate}, bursts <= ${steady.maxBurst}); lost ${steady.lost}, duplicated ${steady.duplicated}, reordered ${steady.reordered}; never acked ${steady.notAcked}, acked without a leaf ${steady.ackedWithoutLeaf}`,
     `  publish -> socket: ${lat(steady.latencyMs)}`,
     `  publish -> ack:    ${lat(steady.ackLatencyMs)}`,
     `  badge -> unlock:   ${lat(steady.unlockLatencyMs)}   (target p99 <= 100 ms); badges never unlocked ${steady.unanswered}`,
     `  worst latency per second of the phase (ms): ${steady.maxMsPerSecond.join(' ')}`,
-    ...phase(f.phases.steady, steady.published),
+    ...phase(f.phases.steady, steady.published, f.machine.cores),
     'diagnostics:',
     f.direct
       ? `  without MQTT (reads emitted on the bus: ingest + workflows + writer + socket): ${n(f.direct.eventsPerS)} events/s over ${n(f.direct.events)} reads, server thread busy ${n(f.direct.serverElu * 100)}%${f.direct.notStored ? `, ${f.direct.notStored} not stored` : ''}`
       : '  without MQTT: skipped',
-    ...phase(f.phases.direct, f.direct?.events ?? 0).map((l) => `  ${l}`),
+    ...phase(f.phases.direct, f.direct?.events ?? 0, f.machine.cores).map((l) => `  ${l}`),
     `  one-read commits on an idle writer: ${lat(f.singleCommitMs)}`,
     ...commitParts(f.phases.single, f.singleCommitMs.p50),
     `  one in-transaction SELECT (the workflows' openVisit) on an idle server: through sequelize ${n(f.statement.sequelizeUs)} µs wall / ${n(f.statement.sequelizeCpuUs)} µs CPU; on the raw sqlite3 connection ${n(f.statement.rawUs)} µs wall / ${n(f.statement.rawCpuUs)} µs CPU`,

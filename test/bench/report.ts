@@ -24,11 +24,36 @@ export interface BenchFigures {
   totalSeconds: number;
 }
 
+/** CPU per read by thread, µs, and the rate two cores could carry at that cost; null without /proc. */
+export function cpuPerRead(p: PhaseStats | undefined, reads: number, cores: number) {
+  const t = p?.threads;
+  if (!t || reads === 0) return null;
+  const us = (seconds: number) => (seconds * 1e6) / reads;
+  const server = us(t.server.ran);
+  const broker = t.broker ? us(t.broker.ran) : 0;
+  const load = t.load ? us(t.load.ran) : 0;
+  const other = us(t.other.ran);
+  const total = server + broker + load + other;
+  return {
+    server: round(server, 1),
+    server_waited_for_core: round(us(t.server.waited), 1),
+    broker: t.broker ? round(broker, 1) : null,
+    load_generator: t.load ? round(load, 1) : null,
+    other: round(other, 1),
+    total: round(total, 1),
+    /** Every thread busy all the time: the ceiling this cost per read allows on this machine. */
+    max_reads_per_s: round((cores * 1e6) / total),
+    /** The same without the load generator, whose work real boards do on their own CPUs. */
+    max_reads_per_s_without_load_generator: round((cores * 1e6) / (total - load)),
+  };
+}
+
 const dist = (d: Distribution) => ({ p50: round(d.p50, 2), p90: round(d.p90, 2), p99: round(d.p99, 2), p999: round(d.p999, 2), max: round(d.max, 2) });
 
-function phaseJson(p: PhaseStats | undefined, reads: number) {
+function phaseJson(p: PhaseStats | undefined, reads: number, cores: number) {
   if (!p) return null;
   return {
+    cpu_us_per_read: cpuPerRead(p, reads, cores),
     commits: p.commits,
     leaves: p.leaves,
     leaves_per_read: round(p.leaves / reads, 2),
@@ -78,7 +103,7 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
       unlock_latency_ms: dist(flood.unlockLatencyMs),
       badges_never_unlocked: flood.unanswered,
       worker_elu: round(flood.workerElu, 3),
-      server: phaseJson(f.phases.flood, flood.published),
+      server: phaseJson(f.phases.flood, flood.published, f.machine.cores),
     },
     steady: {
       rate: steady.targetRate,
@@ -97,7 +122,7 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
       max_ms_per_second: steady.maxMsPerSecond,
       max_burst: steady.maxBurst,
       worker_elu: round(steady.workerElu, 3),
-      server: phaseJson(f.phases.steady, steady.published),
+      server: phaseJson(f.phases.steady, steady.published, f.machine.cores),
     },
     diagnostics: {
       direct_ingest: f.direct && {
@@ -105,10 +130,10 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
         events_per_s: round(f.direct.eventsPerS),
         not_stored: f.direct.notStored,
         server_elu: round(f.direct.serverElu, 3),
-        server: phaseJson(f.phases.direct, f.direct.events),
+        server: phaseJson(f.phases.direct, f.direct.events, f.machine.cores),
       },
       single_commit_ms: dist(f.singleCommitMs),
-      single_commit_statements: phaseJson(f.phases.single, f.phases.single?.commits ?? 1)?.statements ?? null,
+      single_commit_statements: phaseJson(f.phases.single, f.phases.single?.commits ?? 1, f.machine.cores)?.statements ?? null,
       in_transaction_select_us: {
         sequelize_wall: round(f.statement.sequelizeUs),
         sequelize_cpu: round(f.statement.sequelizeCpuUs),

@@ -58,7 +58,13 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
   try {
     const { services } = office.server;
     const brokerThread = office.server.broker;
-    const monitor = new ServerMonitor(services.bus, services.db.sequelize, brokerThread ? (since) => brokerThread.worker().performance.eventLoopUtilization(since) : null);
+    let loadTid: number | null = null;
+    const monitor = new ServerMonitor(
+      services.bus,
+      services.db.sequelize,
+      brokerThread ? (since) => brokerThread.worker().performance.eventLoopUtilization(since) : null,
+      () => ({ broker: brokerThread?.osThreadId() ?? null, load: loadTid }),
+    );
     const load = await runLoad(
       {
         mqttUrl: office.mqttUrl,
@@ -73,7 +79,7 @@ async function bench(options: BenchOptions, started: number): Promise<BenchFigur
         steadySeconds: options.steadySeconds,
         tickMs: options.tickMs,
       },
-      { progress, phase: (name, state) => (state === 'start' ? monitor.start(name) : monitor.end()) },
+      { progress, phase: (name, state) => (state === 'start' ? monitor.start(name) : monitor.end()), thread: (tid) => (loadTid = tid) },
       options.timeoutSeconds * 1000,
     );
 

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Sequelize } from 'sequelize';
 import type { EventBus } from '../../server/ingest/event-bus';
+import { ThreadCpuMeter, type ThreadCpu, type ThreadIds } from './thread-cpu';
 
 /** What the server side did during one load phase: observed from outside, nothing changed. */
 export interface PhaseStats {
@@ -23,6 +24,8 @@ export interface PhaseStats {
   slowest: { kind: string; ms: number }[];
   /** Longest time between two commits while the phase ran, ms: how long the writer went silent. */
   longestCommitGapMs: number;
+  /** CPU by thread (Linux): what each part of the pipeline costs, and how long the server thread waited for a core. */
+  threads: ThreadCpu | null;
 }
 
 const SLOWEST_KEPT = 5;
@@ -62,12 +65,15 @@ export class ServerMonitor {
   readonly phases: Record<string, PhaseStats> = {};
   private readonly off: () => void;
   private readonly startedAt = new WeakMap<object, number>();
+  private readonly threadCpu = new ThreadCpuMeter();
 
   constructor(
     bus: EventBus,
     private readonly sequelize: Sequelize,
     /** The broker thread's own event-loop utilization (Worker.performance), when there is one. */
     private readonly brokerLoad: BrokerLoad | null = null,
+    /** Kernel ids of the broker's and the load generator's threads, as far as known. */
+    private readonly threadIds: () => ThreadIds = () => ({ broker: null, load: null }),
   ) {
     this.off = bus.on('custody.committed', ({ leaves }) => {
       const c = this.current;
@@ -103,6 +109,7 @@ export class ServerMonitor {
 
   start(name: string): void {
     this.phaseName = name;
+    this.threadCpu.start();
     const started = performance.now();
     this.current = { started, elu: performance.eventLoopUtilization(), brokerElu: this.brokerLoad?.() ?? null, cpu: process.cpuUsage(), commits: 0, leaves: 0, maxBatch: 0, queries: 0, kinds: new Map(), slowest: [], lastCommit: started, longestGap: 0 };
   }
@@ -126,6 +133,7 @@ export class ServerMonitor {
       queryKinds: Object.fromEntries([...c.kinds].sort((a, b) => b[1].ms - a[1].ms)),
       slowest: c.slowest,
       longestCommitGapMs: Math.max(c.longestGap, performance.now() - c.lastCommit),
+      threads: this.threadCpu.end(this.threadIds()),
     };
     this.current = null;
   }

@@ -4,6 +4,7 @@ import type { LoadConfig, LoadResult, WorkerMessage } from './protocol';
 export interface LoadHooks {
   progress(text: string): void;
   phase(name: 'flood' | 'steady', state: 'start' | 'end'): void;
+  thread(tid: number | null): void;
 }
 
 /**
@@ -32,6 +33,9 @@ export function runLoad(config: LoadConfig, hooks: LoadHooks, timeoutMs: number)
           break;
         case 'phase':
           hooks.phase(message.name, message.state);
+          break;
+        case 'thread':
+          hooks.thread(message.tid);
           break;
         case 'result':
           finish(null, message.result);

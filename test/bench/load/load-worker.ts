@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
+import { osThreadId } from '../../../server/shared/os-thread';
 import { distribution } from '../stats';
 import { encodeRead, LeanBoard } from './lean-board';
 import type { FloodResult, LoadConfig, LoadResult, SteadyResult, WorkerMessage } from './protocol';
@@ -217,6 +218,7 @@ async function main(config: LoadConfig): Promise<LoadResult> {
   }
 }
 
+post({ type: 'thread', tid: osThreadId() });
 main(workerData as LoadConfig).then(
   (result) => post({ type: 'result', result }),
   (err: unknown) => post({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),

@@ -85,6 +85,8 @@ export interface LoadResult {
 
 export type WorkerMessage =
   | { type: 'progress'; text: string }
+  /** The load worker's kernel thread id (Linux), so its CPU is told apart from the server's. */
+  | { type: 'thread'; tid: number | null }
   | { type: 'phase'; name: 'flood' | 'steady'; state: 'start' | 'end' }
   | { type: 'result'; result: LoadResult }
   | { type: 'error'; message: string };
