@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEnvConfig } from '../config/env';
@@ -49,6 +50,9 @@ export async function demoCommand(): Promise<number> {
     throw err;
   }
   const { services } = server;
+  // The demo's data directory carries the office file it runs, so every other command pointed
+  // at it (SAFEKEEP_DATA_DIR=data/demo npx safekeep log verify) finds the same office.
+  if (env.officeFile === DEMO_OFFICE_FILE) copyIfChanged(DEMO_OFFICE_FILE, path.join(env.dataDir, 'office.yaml'));
   const seeded = await seedDemoOffice(services.writer);
   await services.directory.refreshBadges(services.db.sequelize);
   if (seeded) await seedDemoWorkflows(services, DEMO_CLIENTS);
@@ -64,6 +68,7 @@ export async function demoCommand(): Promise<number> {
       `Safekeep demo office "${office.office.name}" is running at ${server.url}`,
       `  data: ${env.dataDir}${seeded ? ' (seeded: 8 people with badges, 500 client files SK-000001..SK-000500)' : ''}`,
       `  health: ${server.url}/api/health   API: ${server.url}/api/openapi.json`,
+      `  audit the log: SAFEKEEP_DATA_DIR=${path.relative(process.cwd(), env.dataDir) || '.'} npx safekeep log verify`,
       '  sign in as (demo accounts; managers and admins also need the code from an authenticator app set up with the secret):',
       ...describeAccounts(accounts),
       '  simulated readers are sending badge reads, scans and door events; press Ctrl+C to stop.',
@@ -74,4 +79,15 @@ export async function demoCommand(): Promise<number> {
     visitors.stop();
     await simulator.stop();
   });
+}
+
+function copyIfChanged(from: string, to: string): void {
+  const text = readFileSync(from, 'utf8');
+  let current: string | null = null;
+  try {
+    current = readFileSync(to, 'utf8');
+  } catch {
+    // Not there yet.
+  }
+  if (current !== text) writeFileSync(to, text);
 }
