@@ -11,9 +11,9 @@ import { Tracker } from './tracker';
 
 /**
  * The load generator, in its own thread so it has the second core: the cabinet boards (one lean
- * MQTT client each, lean-board.ts: QoS 1 over TCP, taking the server's acks on their ack topic) and one dashboard (a
- * socket.io client receiving the 'custody' emits). Send and receipt times are both taken here,
- * on this thread's clock.
+ * MQTT client each, lean-board.ts: QoS 1 over TCP, taking the server's acks on their ack topic)
+ * and one dashboard (a socket.io client receiving the 'custody' emits). Send and receipt times
+ * are both taken here, on this thread's clock.
  *
  * Matching: every device.read leaf on the socket carries ts_device, which gives back the global
  * number of its read (reads.ts), so a receipt is matched to its publish by identity, not by
