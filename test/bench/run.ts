@@ -9,8 +9,9 @@
  *    (one lean MQTT client each, load/lean-board.ts: QoS 1 over TCP, distinct seqs,
  *    badge/unlock/open/close/lock visits) and a dashboard (socket.io client). It floods N reads
  *    keeping at most `window` un-acked (the server's acks on safekeep/<board>/ack pace it);
- *    rate = N / (first publish -> last socket receipt). Many boards, because the device registry caps each device at 50 reads/s. Lost,
- *    duplicated and reordered reads are counted by matching every leaf to its read (load/reads.ts).
+ *    rate = N / (first publish -> last socket receipt). Many boards, because the device registry
+ *    caps each device at 50 reads/s. Lost, duplicated and reordered reads are counted by matching
+ *    every leaf to its read (load/reads.ts).
  * 2. p50/p99_ms_at_1000: publish -> socket receipt at a steady 1,000 reads/s for 10 s, from a
  *    timer that publishes what is due at each tick (load/load-worker.ts).
  * 3. verify_leaves_per_s: the log is grown through the server's CustodyWriter to ~300k leaves
