@@ -1,3 +1,5 @@
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { LEAF_PREFIX, decodeLeaf, encodeLeaf } from '../../server/custody-log/leaf';
 import type { LeafEvent, LeafEventWithout } from '../../server/custody-log/leaf';
@@ -112,5 +114,40 @@ describe('LeafEventWithout', () => {
     const input: LeafEventWithout<'ts_server'> = { type: 'x', record: 'r' };
     const event: LeafEvent = { ...input, ts_server: '2026-01-05T09:00:00Z' };
     expect(encodeLeaf(event).length).toBeGreaterThan(0);
+  });
+});
+
+describe('encodeLeaf against the canonicalize library (RFC 8785)', () => {
+  // Keys and strings over every code point, lone surrogates left out (encodeLeaf refuses them);
+  // keys often start with a digit or are "__proto__", the cases a sorted copy can't hold.
+  const wellFormed = fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed());
+  const key = fc.oneof(wellFormed, fc.constantFrom('0', '7', '10', '42x', '__proto__', 'type', 'a', 'B', '\u00e9', '\ud83d\ude00'));
+  const json = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      wellFormed,
+      fc.maxSafeInteger(),
+      fc.constantFrom(0, -0, 1, -1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(key, tie('value'), { maxKeys: 5 }),
+    ),
+  })).value;
+  // Made as JSON.parse makes objects: "__proto__" as an own key, as a verifier would read it.
+  const event = fc.dictionary(key, json, { maxKeys: 6 }).map((fields) => JSON.parse(JSON.stringify({ ...fields, type: 't' })) as LeafEvent);
+
+  it('writes exactly the bytes canonicalize writes, for any event it accepts', () => {
+    fc.assert(
+      fc.property(event, (ev) => {
+        expect(text(encodeLeaf(ev))).toBe(LEAF_PREFIX + (canonicalize(ev) as string));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps integer-like keys and "__proto__" in RFC 8785 order', () => {
+    const ev = JSON.parse('{"type":"t","b":1,"10":2,"9":3,"__proto__":{"2":1,"1":2},"A":4}') as LeafEvent;
+    expect(text(encodeLeaf(ev))).toBe('safekeep/event/v1\n{"10":2,"9":3,"A":4,"__proto__":{"1":2,"2":1},"b":1,"type":"t"}');
   });
 });
