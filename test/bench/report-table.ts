@@ -9,7 +9,7 @@ const lat = (d: Distribution) => `p50 ${n(d.p50, 2)} / p90 ${n(d.p90, 2)} / p99 
 /** `saturated`: the phase ran as fast as it could, so CPU per read says what two cores can carry. */
 function phase(p: PhaseStats | undefined, reads: number, cores: number, saturated = false): string[] {
   if (!p || reads === 0) return [];
-  const cpu = cpuPerRead(p, reads, cores);
+  const cpu = cpuPerRead(p, reads, cores, saturated);
   const kinds = Object.entries(p.queryKinds)
     .slice(0, 8)
     .map(([k, v]) => `${k} ${n(v.count / reads, 2)}/read ${n((v.ms * 1000) / v.count)} µs`)
@@ -20,7 +20,7 @@ function phase(p: PhaseStats | undefined, reads: number, cores: number, saturate
     `  stalls: longest time without a commit ${n(p.longestCommitGapMs)} ms; slowest statements: ${p.slowest.map((q) => `${q.kind} ${n(q.ms)} ms`).join(', ')}`,
     ...(cpu
       ? [
-          `  cpu per read: server thread ${n(cpu.server)} µs (and ${n(cpu.server_waited_for_core)} µs ready but waiting for a core), broker thread ${cpu.broker === null ? 'n/a' : `${n(cpu.broker)} µs`}, load generator ${cpu.load_generator === null ? 'n/a' : `${n(cpu.load_generator)} µs`}, other threads (SQLite, garbage collection) ${n(cpu.other)} µs; total ${n(cpu.total)} µs${saturated ? `: ${cores} cores carry at most ${n(cpu.max_reads_per_s)} reads/s at this cost (${n(cpu.max_reads_per_s_without_load_generator)} without the load generator)` : ''}`,
+          `  cpu per read: server thread ${n(cpu.server)} µs (and ${n(cpu.server_waited_for_core)} µs ready but waiting for a core), broker thread ${cpu.broker === null ? 'n/a' : `${n(cpu.broker)} µs`}, load generator ${cpu.load_generator === null ? 'n/a' : `${n(cpu.load_generator)} µs`}, other threads (SQLite, garbage collection) ${n(cpu.other)} µs; total ${n(cpu.total)} µs${cpu.max_reads_per_s === null ? '' : `: ${cores} cores carry at most ${n(cpu.max_reads_per_s)} reads/s at this cost (${n(cpu.max_reads_per_s_without_load_generator ?? Number.NaN)} without the load generator)`}`,
         ]
       : []),
   ];

@@ -24,8 +24,12 @@ export interface BenchFigures {
   totalSeconds: number;
 }
 
-/** CPU per read by thread, µs, and the rate two cores could carry at that cost; null without /proc. */
-export function cpuPerRead(p: PhaseStats | undefined, reads: number, cores: number) {
+/**
+ * CPU per read by thread, µs; null without /proc. For a `saturated` phase (one that ran as fast
+ * as it could) also the rate the machine's cores could carry at that cost; elsewhere those are
+ * null, since idle time would be charged to the reads.
+ */
+export function cpuPerRead(p: PhaseStats | undefined, reads: number, cores: number, saturated: boolean) {
   const t = p?.threads;
   if (!t || reads === 0) return null;
   const us = (seconds: number) => (seconds * 1e6) / reads;
@@ -42,18 +46,18 @@ export function cpuPerRead(p: PhaseStats | undefined, reads: number, cores: numb
     other: round(other, 1),
     total: round(total, 1),
     /** Every thread busy all the time: the ceiling this cost per read allows on this machine. */
-    max_reads_per_s: round((cores * 1e6) / total),
+    max_reads_per_s: saturated ? round((cores * 1e6) / total) : null,
     /** The same without the load generator, whose work real boards do on their own CPUs. */
-    max_reads_per_s_without_load_generator: round((cores * 1e6) / (total - load)),
+    max_reads_per_s_without_load_generator: saturated ? round((cores * 1e6) / (total - load)) : null,
   };
 }
 
 const dist = (d: Distribution) => ({ p50: round(d.p50, 2), p90: round(d.p90, 2), p99: round(d.p99, 2), p999: round(d.p999, 2), max: round(d.max, 2) });
 
-function phaseJson(p: PhaseStats | undefined, reads: number, cores: number) {
+function phaseJson(p: PhaseStats | undefined, reads: number, cores: number, saturated = false) {
   if (!p) return null;
   return {
-    cpu_us_per_read: cpuPerRead(p, reads, cores),
+    cpu_us_per_read: cpuPerRead(p, reads, cores, saturated),
     commits: p.commits,
     leaves: p.leaves,
     leaves_per_read: round(p.leaves / reads, 2),
@@ -103,7 +107,7 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
       unlock_latency_ms: dist(flood.unlockLatencyMs),
       badges_never_unlocked: flood.unanswered,
       worker_elu: round(flood.workerElu, 3),
-      server: phaseJson(f.phases.flood, flood.published, f.machine.cores),
+      server: phaseJson(f.phases.flood, flood.published, f.machine.cores, true),
     },
     steady: {
       rate: steady.targetRate,

@@ -1,16 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OfficeServer } from '../../server/office-server';
-import { silentLogger } from '../../server/shared/logger';
 import { boardClient } from '../support/board-client';
 import { runCli } from '../support/cli';
-import { DEMO_OFFICE_FILE, demoOffice, testEnv } from '../support/office';
+import { DEMO_OFFICE_FILE } from '../support/office';
 import { missingComponent } from '../support/requirements';
+import { startTestServer, type ServerFixture } from '../support/server';
 
 /**
  * A real full disk, not a simulated one: the office's data directory is a small tmpfs, filled up
@@ -51,16 +50,16 @@ function fillDisk(dir: string): string {
 
 describe.runIf(mounted)('a full disk under the office (tmpfs)', { timeout: 120_000 }, () => {
   const dataDir = path.join(mountPoint, 'data');
-  let server: OfficeServer | null = null;
+  let f: ServerFixture | null = null;
   let board: MqttClient;
   const acked = new Set<number>();
   const boot = `df${Date.now().toString(36)}`;
   const read = (seq: number) => JSON.stringify({ boot, seq, kind: 'door', state: seq % 2 === 0 ? 'open' : 'closed' });
 
   beforeAll(async () => {
-    const env = testEnv({ dataDir, databaseUrl: `sqlite:${path.join(dataDir, 'safekeep.sqlite')}` });
-    server = await OfficeServer.start({ env, office: demoOffice(), logger: silentLogger, checkpointIntervalMs: 60_000 });
-    board = await boardClient({ mqttUrl: server.services.brokerStatus().url, dataDir }, 'safekeep/cab-4');
+    mkdirSync(dataDir);
+    f = await startTestServer({ dataDir });
+    board = await boardClient(f, 'safekeep/cab-4');
     await board.subscribeAsync('safekeep/cab-4/ack', { qos: 1 });
     board.on('message', (_topic, payload) => {
       const ack = JSON.parse(payload.toString()) as { boot: string; seq: number };
@@ -69,12 +68,12 @@ describe.runIf(mounted)('a full disk under the office (tmpfs)', { timeout: 120_0
   });
   afterAll(async () => {
     await board?.endAsync();
-    await server?.stop();
+    await f?.close();
     if (mounted) execFileSync('umount', ['-l', mountPoint]);
     rmSync(mountPoint, { recursive: true, force: true });
   });
 
-  const health = async () => (await (await fetch(`${server!.url}/api/health`)).json()) as { writer: { accepting: boolean; halted_reason?: string }; log: { size: number } };
+  const health = async () => (await (await fetch(`${f!.url}/api/health`)).json()) as { writer: { accepting: boolean; halted_reason?: string }; log: { size: number } };
 
   it('stops acknowledging, keeps answering, raises the alert, resumes with the resent reads, and the log verifies', async () => {
     await board.publishAsync('safekeep/cab-4/read', read(0), { qos: 1 });
@@ -106,7 +105,7 @@ describe.runIf(mounted)('a full disk under the office (tmpfs)', { timeout: 120_0
     for (let i = 0; i < 150 && !(await health()).writer.accepting; i++) await sleep(100);
     expect((await health()).writer.accepting).toBe(true);
 
-    // The board resends what was never acknowledged, as Safekeep firmware does; each is stored once.
+    // The board resends what was never acknowledged, as Safekeep firmware does.
     const last = whileFull + 5;
     for (let round = 0; round < 20; round++) {
       const missing = Array.from({ length: last }, (_, s) => s).filter((s) => !acked.has(s));
@@ -119,18 +118,20 @@ describe.runIf(mounted)('a full disk under the office (tmpfs)', { timeout: 120_0
     }
     expect(Array.from({ length: last }, (_, s) => s).filter((s) => !acked.has(s))).toEqual([]);
 
-    const { sequelize } = server!.services.db;
+    const { sequelize } = f!.server.services.db;
     const alerts = await sequelize.query<{ n: number }>("SELECT COUNT(*) AS n FROM alerts WHERE type = 'storage.writes_suspended'", { type: QueryTypes.SELECT });
     expect(Number(alerts[0]!.n)).toBe(1);
-    const counts = await sequelize.query<{ rows: number; reads: number }>('SELECT COUNT(*) AS rows, COUNT(DISTINCT idempotency_key) AS reads FROM device_events WHERE idempotency_key LIKE :key', {
+    // The reads refused while the disk was full were stored when resent: acked, and in the log.
+    const refused = Array.from({ length: 5 }, (_, i) => `cab-4-door:${boot}:${whileFull + i}`);
+    const stored = await sequelize.query<{ idempotency_key: string; log_index: number }>('SELECT idempotency_key, log_index FROM device_events WHERE idempotency_key IN (:refused) ORDER BY log_index', {
       type: QueryTypes.SELECT,
-      replacements: { key: `cab-4-door:${boot}:%` },
+      replacements: { refused },
     });
-    expect(Number(counts[0]!.rows)).toBe(Number(counts[0]!.reads));
+    expect(stored.map((r) => r.idempotency_key)).toEqual(refused);
+    expect(Number(stored[0]!.log_index)).toBeGreaterThanOrEqual(sizeWhileFull);
 
     await board.endAsync();
-    await server!.stop();
-    server = null;
+    await f!.server.stop();
     const verify = await runCli(['log', 'verify'], { SAFEKEEP_DATA_DIR: dataDir, SAFEKEEP_OFFICE_FILE: DEMO_OFFICE_FILE });
     expect(verify.code, verify.stderr + verify.stdout).toBe(0);
   });

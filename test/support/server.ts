@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { OfficeServer, type OfficeServerOptions } from '../../server/office-server';
 import { silentLogger } from '../../server/shared/logger';
 import { freshDatabase, type TestDialect } from './databases';
@@ -16,9 +17,19 @@ export interface ServerFixture {
 
 /** A whole running office on ephemeral ports: HTTP, socket.io, broker (embedded unless given). */
 export async function startTestServer(
-  options: { dialect?: TestDialect; mqttUrl?: string; checkpointIntervalMs?: number; dashboardDir?: string; devicePolicy?: OfficeServerOptions['devicePolicy'] } = {},
+  options: {
+    dialect?: TestDialect;
+    /** SQLite in this directory (it must exist) instead of a fresh temporary one. */
+    dataDir?: string;
+    mqttUrl?: string;
+    checkpointIntervalMs?: number;
+    dashboardDir?: string;
+    devicePolicy?: OfficeServerOptions['devicePolicy'];
+  } = {},
 ): Promise<ServerFixture> {
-  const db = await freshDatabase(options.dialect ?? 'sqlite');
+  const db = options.dataDir
+    ? { dataDir: options.dataDir, url: `sqlite:${path.join(options.dataDir, 'safekeep.sqlite')}`, drop: async () => undefined }
+    : await freshDatabase(options.dialect ?? 'sqlite');
   const env = testEnv({ dataDir: db.dataDir, databaseUrl: db.url, ...(options.mqttUrl ? { mqttUrl: options.mqttUrl } : {}) });
   const server = await OfficeServer.start({
     env,

@@ -43,8 +43,9 @@ export class LeanBoard {
     const socket = net.connect({ host: hostname, port: Number(port) || 1883, noDelay: true });
     const board = new LeanBoard(socket);
     const parser = packetParser({ protocolVersion: 4 });
+    const timeoutMs = options.connectTimeoutMs ?? 10_000;
     return new Promise<LeanBoard>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new Error(`board ${options.clientId}: no CONNACK/SUBACK within ${options.connectTimeoutMs ?? 10_000} ms`)), options.connectTimeoutMs ?? 10_000);
+      const timer = setTimeout(() => fail(new Error(`board ${options.clientId}: no CONNACK/SUBACK within ${timeoutMs} ms`)), timeoutMs);
       let ready = false;
       const fail = (err: Error) => {
         clearTimeout(timer);
