@@ -19,8 +19,8 @@ export interface FirmwareCodec {
   subscriptions(binding: MqttBinding): string[];
   matches(binding: MqttBinding, topic: string): boolean;
   decode(topic: string, payload: Buffer, binding: MqttBinding): DecodeResult;
-  /** Only firmware that keeps reads until acknowledged has this. */
-  acknowledge?(binding: MqttBinding, dedupeHint: string): { topic: string; payload: Buffer };
+  /** Only firmware that keeps reads until acknowledged has this: the messages that ack these reads. */
+  acknowledge?(binding: MqttBinding, dedupeHints: readonly string[]): { topic: string; payload: Buffer }[];
 }
 
 const under = (base: string, topic: string) => topic === base || topic.startsWith(`${base}/`);
@@ -66,9 +66,18 @@ const safekeep: FirmwareCodec = {
     return topic === t.read || topic === t.status;
   },
   decode: (topic, payload, b) => decodeSafekeep(topic, payload, { deviceId: boardOf(b) }),
-  acknowledge: (b, dedupeHint) => {
-    const cut = dedupeHint.lastIndexOf(':');
-    return { topic: safekeepTopics(boardOf(b)).ack, payload: encodeSafekeepAck(dedupeHint.slice(0, cut), Number(dedupeHint.slice(cut + 1))) };
+  acknowledge: (b, dedupeHints) => {
+    const seqsByBoot = new Map<string, number[]>();
+    for (const hint of dedupeHints) {
+      const cut = hint.lastIndexOf(':');
+      const boot = hint.slice(0, cut);
+      const seqs = seqsByBoot.get(boot);
+      const seq = Number(hint.slice(cut + 1));
+      if (seqs) seqs.push(seq);
+      else seqsByBoot.set(boot, [seq]);
+    }
+    const topic = safekeepTopics(boardOf(b)).ack;
+    return [...seqsByBoot].map(([boot, seqs]) => ({ topic, payload: encodeSafekeepAck(boot, seqs) }));
   },
 };
 

@@ -62,8 +62,8 @@ describe.runIf(mounted)('a full disk under the office (tmpfs)', { timeout: 120_0
     board = await boardClient(f, 'safekeep/cab-4');
     await board.subscribeAsync('safekeep/cab-4/ack', { qos: 1 });
     board.on('message', (_topic, payload) => {
-      const ack = JSON.parse(payload.toString()) as { boot: string; seq: number };
-      if (ack.boot === boot) acked.add(ack.seq);
+      const ack = JSON.parse(payload.toString()) as { boot: string; seqs: number[] };
+      if (ack.boot === boot) for (const seq of ack.seqs) acked.add(seq);
     });
   });
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { payloadText, toUtc } from './common';
  * Topics (`<deviceId>` is the device's id in the office file):
  *   safekeep/<deviceId>/read     device → server, QoS 1, never retained: one read per message
  *   safekeep/<deviceId>/status   device → server, retained: "online"; the will: "offline"
- *   safekeep/<deviceId>/ack      server → device, QoS 0 (a lost ack means a resend), never retained: {"boot":"…","seq":42}
+ *   safekeep/<deviceId>/ack      server → device, QoS 0 (a lost ack means a resend), never retained: {"boot":"…","seqs":[41,42]}
  *
  * Read payload, JSON:
  *   {"boot":"9f2c41d0","seq":42,"ts":"2026-01-05T09:00:00Z","kind":"badge","uid":"14008EC793","format":"em4100"}
@@ -28,7 +28,8 @@ import { payloadText, toUtc } from './common';
  * The idempotency key is `<deviceId>:<boot>:<seq>` (`dedupeHint` carries `<boot>:<seq>`): a QoS 1
  * duplicate or a replay is stored once. The device keeps every read until the server acks its
  * (boot, seq), which the server does once the read is stored, and republishes un-acked reads in
- * order after reconnecting.
+ * order after reconnecting. One ack names every read of a boot the server stored in one turn, in
+ * order of storing (not always of seq): a busy board gets one message per commit, not per read.
  */
 
 export interface SafekeepConfig {
@@ -39,9 +40,9 @@ export function safekeepTopics(deviceId: string): { read: string; status: string
   return { read: `safekeep/${deviceId}/read`, status: `safekeep/${deviceId}/status`, ack: `safekeep/${deviceId}/ack` };
 }
 
-/** The server's acknowledgement of a stored read, for `safekeep/<deviceId>/ack`. */
-export function encodeSafekeepAck(boot: string, seq: number): Buffer {
-  return Buffer.from(JSON.stringify({ boot, seq }));
+/** The server's acknowledgement of stored reads of one boot, for `safekeep/<deviceId>/ack`. */
+export function encodeSafekeepAck(boot: string, seqs: readonly number[]): Buffer {
+  return Buffer.from(JSON.stringify({ boot, seqs }));
 }
 
 const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;

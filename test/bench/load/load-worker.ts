@@ -47,8 +47,8 @@ function connectBoard(config: LoadConfig, tracker: Tracker, board: number): Prom
         if (message.cmd === 'unlock') tracker.unlocked(board, at);
         return;
       }
-      const { boot, seq } = JSON.parse(payload.toString()) as { boot: string; seq: number };
-      tracker.ack(tracker.reads.readOfAck(boot, seq), at);
+      const { boot, seqs } = JSON.parse(payload.toString()) as { boot: string; seqs: number[] };
+      for (const seq of seqs) tracker.ack(tracker.reads.readOfAck(boot, seq), at);
     },
   });
 }

@@ -43,7 +43,7 @@ describe('decodeSafekeep', () => {
   it('reads status as availability, and ignores acks and other devices', () => {
     expect(readsOf(decode('safekeep/cab-3-reader/status', 'online'))).toEqual([{ kind: 'availability', state: 'online' }]);
     expect(readsOf(decode('safekeep/cab-3-reader/status', 'offline'))).toEqual([{ kind: 'availability', state: 'offline' }]);
-    expect(readsOf(decode('safekeep/cab-3-reader/ack', { boot: '9f2c41d0', seq: 42 }))).toEqual([]);
+    expect(readsOf(decode('safekeep/cab-3-reader/ack', { boot: '9f2c41d0', seqs: [42] }))).toEqual([]);
     expect(readsOf(decode('safekeep/cab-4-reader/read', FIXTURES.badge))).toEqual([]);
   });
 
@@ -78,7 +78,7 @@ describe('decodeSafekeep', () => {
       status: 'safekeep/cab-3-reader/status',
       ack: 'safekeep/cab-3-reader/ack',
     });
-    expect(JSON.parse(encodeSafekeepAck('9f2c41d0', 42).toString())).toEqual({ boot: '9f2c41d0', seq: 42 });
+    expect(JSON.parse(encodeSafekeepAck('9f2c41d0', [42, 41]).toString())).toEqual({ boot: '9f2c41d0', seqs: [42, 41] });
   });
 });
 

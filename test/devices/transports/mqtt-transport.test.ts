@@ -57,7 +57,7 @@ describe.each(targets)('MqttTransport through %s', (_name, start) => {
   const sink = new CollectingSink();
   let cab4: MqttClient;
   let cab2: MqttClient;
-  const acks: { boot: string; seq: number }[] = [];
+  const acks: { boot: string; seqs: number[] }[] = [];
 
   beforeAll(async () => {
     target = await start();
@@ -92,7 +92,27 @@ describe.each(targets)('MqttTransport through %s', (_name, start) => {
     mine()[0]!.settle!({ status: 'stored', logIndex: 1 });
     await waitFor(() => acks.some((a) => a.boot === boot), 5000, 'the ack');
     await sleep(200);
-    expect(acks.filter((a) => a.boot === boot)).toEqual([{ boot, seq: 1 }]);
+    expect(acks.filter((a) => a.boot === boot)).toEqual([{ boot, seqs: [1] }]);
+  });
+
+  it('acknowledges the reads a board had stored in one turn in one message per boot', async () => {
+    const [boot, rebooted] = [`b${randomBytes(4).toString('hex')}`, `b${randomBytes(4).toString('hex')}`];
+    const send = (b: string, seq: number) => cab4.publishAsync('safekeep/cab-4/read', JSON.stringify({ boot: b, seq, kind: 'door', state: 'open' }), { qos: 1 });
+    await send(boot, 7);
+    await send(boot, 8);
+    await send(rebooted, 0);
+    const mine = () => sink.messages.filter((m) => m.event.idempotencyKey.includes(`:${boot}:`) || m.event.idempotencyKey.includes(`:${rebooted}:`));
+    await waitFor(() => mine().length === 3, 5000, 'the three reads');
+    // Settled in one turn, as a commit settles its batch: storing order, not seq order.
+    mine()[1]!.settle!({ status: 'stored', logIndex: 2 });
+    mine()[0]!.settle!({ status: 'duplicate' });
+    mine()[2]!.settle!({ status: 'stored', logIndex: 3 });
+    await waitFor(() => acks.some((a) => a.boot === rebooted), 5000, 'the acks');
+    await sleep(200);
+    expect(acks.filter((a) => a.boot === boot || a.boot === rebooted)).toEqual([
+      { boot, seqs: [8, 7] },
+      { boot: rebooted, seqs: [0] },
+    ]);
   });
 
   it('gives a redelivery without a device sequence the same key within the window, and decodes third-party firmware', async () => {
