@@ -30,6 +30,8 @@ export interface WriteContext {
   insertLater(table: string, row: Record<string, unknown>): void;
   /** Queues an update of the row with this id for the end of the batch (deferred-writes.ts). */
   updateLater(table: string, id: string, changes: Record<string, unknown>): void;
+  /** Queues an insert-or-overwrite by `keys` for the end of the batch: latest-value tables. */
+  upsertLater(table: string, keys: readonly string[], row: Record<string, unknown>): void;
 }
 
 export interface WriteJob<R> extends QueuedJob {
@@ -253,6 +255,7 @@ export class CustodyWriter {
           },
           insertLater: (table, row) => later.insert(table, row),
           updateLater: (table, id, changes) => later.update(table, id, changes),
+          upsertLater: (table, keys, row) => later.upsert(table, keys, row),
         };
         const value = await job.run(ctx);
         results.push({ duplicate: false, value, leaves: jobLeaves });

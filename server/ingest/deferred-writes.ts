@@ -16,6 +16,7 @@ export class DeferredWrites {
   private readonly inserts = new Map<string, Record<string, unknown>[]>();
   private readonly insertedById = new Map<string, Map<string, Record<string, unknown>>>();
   private readonly updates = new Map<string, Map<string, Record<string, unknown>>>();
+  private readonly upserts = new Map<string, { keys: readonly string[]; rows: Map<string, Record<string, unknown>> }>();
 
   /** Tables listed here are written first, in this order (the log before what refers to it). */
   constructor(first: readonly string[] = []) {
@@ -52,6 +53,19 @@ export class DeferredWrites {
     this.updates.set(table, byId);
   }
 
+  /**
+   * Inserts the row, or overwrites the one with the same `keys`: a latest-value table. Within a
+   * batch the last call for a key wins, so a batch writes each key once.
+   */
+  upsert(table: string, keys: readonly string[], row: Record<string, unknown>): void {
+    checkIdentifier(table);
+    for (const column of Object.keys(row)) checkIdentifier(column);
+    let pending = this.upserts.get(table);
+    if (!pending) this.upserts.set(table, (pending = { keys, rows: new Map() }));
+    else if (pending.keys.join() !== keys.join()) throw new Error(`deferred write: upserts of ${table} name different keys`);
+    pending.rows.set(JSON.stringify(keys.map((k) => row[k] ?? null)), row);
+  }
+
   async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
     const dialect = sequelize.getDialect();
     const qi = sequelize.getQueryInterface();
@@ -64,6 +78,13 @@ export class DeferredWrites {
       // rows of 8 columns: 450 ms against 11 ms). Dates keep Sequelize's own text form.
       if (sqlite && rows.every(hasOnlyPlainValues)) await insertBound(sqlite, table, rows);
       else await qi.bulkInsert(table, rows, { transaction });
+    }
+    for (const [table, { keys, rows }] of this.upserts) {
+      // Few rows (one per key and batch): escaped values, the same statement in both dialects.
+      const all = [...rows.values()];
+      for (let i = 0; i < all.length; i += UPDATE_CHUNK) {
+        await sequelize.query(upsertSql(table, keys, all.slice(i, i + UPDATE_CHUNK), (v) => sequelize.escape(v as string)), { transaction });
+      }
     }
     for (const [table, byId] of this.updates) {
       // Rows changing the same columns share one statement: SET col = CASE id WHEN … END.
@@ -122,6 +143,14 @@ function caseUpdate(table: string, columns: string[], entries: [string, Record<s
     return `"${column}" = (CASE "id" ${whens} END)${cast}`;
   });
   return `UPDATE "${table}" SET ${sets.join(', ')} WHERE "id" IN (${entries.map(([id]) => literal(id)).join(', ')})`;
+}
+
+function upsertSql(table: string, keys: readonly string[], rows: Record<string, unknown>[], escape: (value: unknown) => string): string {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const values = rows.map((row) => `(${columns.map((c) => escape(row[c] ?? null)).join(', ')})`);
+  const sets = columns.filter((c) => !keys.includes(c)).map((c) => `"${c}" = excluded."${c}"`);
+  const quoted = (names: readonly string[]) => names.map((c) => `"${c}"`).join(', ');
+  return `INSERT INTO "${table}" (${quoted(columns)}) VALUES ${values.join(', ')} ON CONFLICT (${quoted(keys)}) DO ${sets.length > 0 ? `UPDATE SET ${sets.join(', ')}` : 'NOTHING'}`;
 }
 
 function pgTypeOf(value: unknown): string {

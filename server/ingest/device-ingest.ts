@@ -83,6 +83,10 @@ export class DeviceIngest {
             ts_received: receivedAt.toISOString(),
             log_index: leaf.index,
           });
+          if (event.kind === 'door' || event.kind === 'lock') {
+            // What the cabinets page shows as the door's and lock's last report (migration 0008).
+            ctx.upsertLater('device_last_states', ['device_id', 'kind'], { device_id: deviceId, kind, state: event.state, ts_received: receivedAt.toISOString(), log_index: leaf.index });
+          }
           const after = this.deps.correlator ? await this.deps.correlator.correlate(ctx, event, id, actor) : null;
           return { logIndex: leaf.index, after };
         },

@@ -59,7 +59,7 @@ export async function buildRollCall(deps: {
   const start = startOfLocalDay(now, timeZone);
   const seen = new Map<string, { first: string; last: string; place: string | null }>();
   if (deps.readers.length > 0) {
-    // The (device_id, ts_received) index serves this: one range per reader.
+    // The (kind, ts_received) index serves this: today's badge reads.
     const rows = await deps.sequelize.query<{ ts_received: string; device_id: string; leaf: Buffer | Uint8Array }>(
       `SELECT e.ts_received, e.device_id, l.leaf FROM device_events e JOIN log_entries l ON l.idx = e.log_index
        WHERE e.device_id IN (:readers) AND e.ts_received >= :start AND e.kind = 'badge' ORDER BY e.ts_received ASC`,

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
-import { dialectsUnderTest } from '../support/databases';
+import { dialectsUnderTest, freshDatabase } from '../support/databases';
 import { writerFixture, type WriterFixture } from '../support/writer-fixture';
 import { FileRecord } from '../../server/db/models';
-import { MIGRATION_NAMES } from '../../server/db/migrate';
+import { migrate, MIGRATION_NAMES } from '../../server/db/migrate';
+import { openDatabase } from '../../server/db/connect';
+import { silentLogger } from '../../server/shared/logger';
 
 const dialects = await dialectsUnderTest();
 
@@ -75,6 +77,39 @@ describe('SQLite durability settings', () => {
       });
     } finally {
       await f.close();
+    }
+  });
+});
+
+describe.each(dialects)('migration 0008 on %s', (dialect) => {
+  it("keeps each door's and lock's last report when it moves them to device_last_states", async () => {
+    const fresh = await freshDatabase(dialect);
+    const db = await openDatabase({ url: fresh.url }, silentLogger);
+    try {
+      await migrate(db.sequelize, silentLogger, { to: '0007-files' });
+      const read = (n: number, device: string, kind: string, payload: object) =>
+        db.sequelize.query(
+          `INSERT INTO device_events (id, idempotency_key, device_id, kind, payload, ts_device, ts_received, log_index) VALUES (:id, :key, :device, :kind, :payload, NULL, :at, :n)`,
+          { replacements: { id: `e${n}`, key: `k${n}`, device, kind, payload: JSON.stringify(payload), at: new Date(1_800_000_000_000 + n * 1000).toISOString(), n } },
+        );
+      await read(1, 'cab-1-door', 'door', { state: 'open' });
+      await read(2, 'cab-1-door', 'door', { state: 'closed' });
+      await read(3, 'cab-1-lock', 'lock', { state: 'unlocked' });
+      await read(4, 'cab-1-reader', 'badge', { credential: { canonical: 'X' } });
+      await read(5, 'cab-2-door', 'door', { state: 'open' });
+      expect(await migrate(db.sequelize, silentLogger)).toEqual(['0008-write-locality']);
+      const rows = await db.sequelize.query<{ device_id: string; kind: string; state: string; log_index: number | string }>(
+        'SELECT device_id, kind, state, log_index FROM device_last_states ORDER BY device_id, kind',
+        { type: QueryTypes.SELECT },
+      );
+      expect(rows.map((r) => [r.device_id, r.kind, r.state, Number(r.log_index)])).toEqual([
+        ['cab-1-door', 'door', 'closed', 2],
+        ['cab-1-lock', 'lock', 'unlocked', 3],
+        ['cab-2-door', 'door', 'open', 5],
+      ]);
+    } finally {
+      await db.close();
+      await fresh.drop();
     }
   });
 });

@@ -87,4 +87,24 @@ describe.each(dialects)('deferred writes on %s', (dialect) => {
     expect(await f.store.size()).toBe(before);
     expect(await visits()).toEqual([]);
   });
+
+  it('upserts a latest-value table: once per key and batch, the last value winning, over rows of earlier batches', async () => {
+    f = await writerFixture(dialect);
+    const last = () =>
+      f.db.sequelize.query<{ device_id: string; kind: string; state: string; log_index: number | string }>('SELECT device_id, kind, state, log_index FROM device_last_states ORDER BY device_id, kind', { type: QueryTypes.SELECT });
+    const report = (device_id: string, kind: string, state: string, log_index: number) => ({ device_id, kind, state, ts_received: new Date(1_800_000_000_000 + log_index).toISOString(), log_index });
+    const upsert = (row: ReturnType<typeof report>) => f.writer.submit({ run: async (ctx) => ctx.upsertLater('device_last_states', ['device_id', 'kind'], row) });
+    await Promise.all([upsert(report('d1', 'door', 'open', 1)), upsert(report('d1', 'lock', 'unlocked', 2)), upsert(report('d1', 'door', 'closed', 3))]);
+    expect((await last()).map((r) => [r.device_id, r.kind, r.state, Number(r.log_index)])).toEqual([
+      ['d1', 'door', 'closed', 3],
+      ['d1', 'lock', 'unlocked', 2],
+    ]);
+    await Promise.all([upsert(report('d1', 'door', 'open', 4)), upsert(report('d2', 'door', 'closed', 5))]);
+    expect((await last()).map((r) => [r.device_id, r.kind, r.state])).toEqual([
+      ['d1', 'door', 'open'],
+      ['d1', 'lock', 'unlocked'],
+      ['d2', 'door', 'closed'],
+    ]);
+    await expect(f.writer.submit({ run: async (ctx) => ctx.upsertLater('device_last_states', ['device_id', 'kind'], { ...report('d3', 'door', 'open', 6), 'state = 1; --': 'x' }) })).rejects.toThrow(/not a plain table or column name/);
+  });
 });

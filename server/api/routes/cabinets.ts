@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import { Alert, Cabinet, Room } from '../../db/models';
 import type { DirectoryDevice } from '../../domain/directory';
@@ -26,20 +26,20 @@ const iso = (value: string | Date | null): string | null => (value === null ? nu
 
 type LastState = z.infer<typeof lastState>;
 
-/**
- * The last state a cabinet's devices reported, from the stored reads: the (device_id, ts_received)
- * index finds each device's newest read of the kind without scanning its history.
- */
-async function lastReported(sequelize: Sequelize, devices: readonly DirectoryDevice[], kind: 'door' | 'lock'): Promise<LastState> {
+interface ReportedState {
+  device_id: string;
+  kind: string;
+  state: string;
+  ts_received: string;
+}
+
+/** The newest state any of these devices reported, from device_last_states (one row per device and kind). */
+function lastReported(reported: ReadonlyMap<string, ReportedState>, devices: readonly DirectoryDevice[], kind: 'door' | 'lock'): LastState {
   let best: LastState = { device: devices[0]?.id ?? null, state: 'unknown', since: null };
   for (const device of devices) {
-    const [row] = await sequelize.query<{ payload: string; ts_received: string }>(
-      `SELECT payload, ts_received FROM device_events WHERE device_id = :device AND kind = :kind ORDER BY ts_received DESC LIMIT 1`,
-      { type: QueryTypes.SELECT, replacements: { device: device.id, kind } },
-    );
+    const row = reported.get(`${device.id}|${kind}`);
     if (!row || (best.since !== null && row.ts_received <= best.since)) continue;
-    const state = (JSON.parse(row.payload) as { state?: unknown }).state;
-    best = { device: device.id, state: typeof state === 'string' ? state : 'unknown', since: row.ts_received };
+    best = { device: device.id, state: row.state, since: row.ts_received };
   }
   return best;
 }
@@ -79,6 +79,8 @@ export const cabinetRoutes: RouteDef[] = [
         `SELECT home_cabinet_id, status, COUNT(*) AS n FROM records WHERE home_cabinet_id IS NOT NULL GROUP BY home_cabinet_id, status`,
         { type: QueryTypes.SELECT },
       );
+      const states = await sequelize.query<ReportedState>('SELECT device_id, kind, state, ts_received FROM device_last_states', { type: QueryTypes.SELECT });
+      const reported = new Map(states.map((r) => [`${r.device_id}|${r.kind}`, r]));
       const devices = s.directory.allDevices();
       const answer: CabinetStatus[] = [];
       for (const cabinet of cabinets) {
@@ -93,8 +95,8 @@ export const cabinetRoutes: RouteDef[] = [
           id: cabinet.id,
           name: cabinet.name,
           room: { id: cabinet.room_id, name: roomNames.get(cabinet.room_id) ?? null },
-          door: await lastReported(sequelize, own.filter((d) => DOOR_ROLES.has(d.role)), 'door'),
-          lock: await lastReported(sequelize, own.filter((d) => LOCK_ROLES.has(d.role)), 'lock'),
+          door: lastReported(reported, own.filter((d) => DOOR_ROLES.has(d.role)), 'door'),
+          lock: lastReported(reported, own.filter((d) => LOCK_ROLES.has(d.role)), 'lock'),
           visit: visit
             ? { id: visit.id, person_id: visit.person_id, person_name: visit.name, started_at: iso(visit.started_at)!, last_activity_at: iso(visit.last_activity_at)! }
             : null,
