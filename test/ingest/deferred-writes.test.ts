@@ -107,4 +107,24 @@ describe.each(dialects)('deferred writes on %s', (dialect) => {
     ]);
     await expect(f.writer.submit({ run: async (ctx) => ctx.upsertLater('device_last_states', ['device_id', 'kind'], { ...report('d3', 'door', 'open', 6), 'state = 1; --': 'x' }) })).rejects.toThrow(/not a plain table or column name/);
   });
+
+  it('stores every kind of value it takes exactly as given: bytes, big integers, numeric-looking and non-ASCII text', async () => {
+    f = await writerFixture(dialect);
+    // The checkpoints table is a convenient one with bytes, a big integer and free text.
+    const rows = [
+      { tree_size: 2 ** 40, root_hash: Buffer.from(Array.from({ length: 256 }, (_, i) => i)), note: '0042', created_at: '2026-12-07T01:00:00.000Z' },
+      { tree_size: 7, root_hash: Buffer.alloc(0), note: 'café ☃ 📁 "quoted" \\ back\n end', created_at: '2026-12-07T01:00:01.000Z' },
+    ];
+    await f.writer.submit({ run: async (ctx) => rows.forEach((row) => ctx.insertLater('checkpoints', row)) });
+    const stored = await f.db.sequelize.query<{ tree_size: number | string; root_hash: Buffer; note: string }>('SELECT tree_size, root_hash, note FROM checkpoints ORDER BY tree_size DESC', { type: QueryTypes.SELECT });
+    expect(stored.map((r) => ({ tree_size: Number(r.tree_size), root_hash: Buffer.from(r.root_hash), note: r.note }))).toEqual(rows.map(({ created_at: _, ...r }) => r));
+    if (dialect === 'sqlite') {
+      const types = await f.db.sequelize.query<Record<string, string>>('SELECT typeof(tree_size) AS n, typeof(root_hash) AS h, typeof(note) AS t FROM checkpoints', { type: QueryTypes.SELECT });
+      expect(types).toEqual([{ n: 'integer', h: 'blob', t: 'text' }, { n: 'integer', h: 'blob', t: 'text' }]);
+      await expect(f.writer.submit({ run: async (ctx) => {
+        ctx.insertLater('checkpoints', { tree_size: 8, root_hash: Buffer.from('a'), note: 'n', created_at: '2026-12-07T01:00:02.000Z' });
+        ctx.insertLater('checkpoints', { tree_size: 9, root_hash: 'ab', note: 'n', created_at: '2026-12-07T01:00:03.000Z' });
+      } })).rejects.toThrow(/mixes bytes with other values/);
+    }
+  });
 });
