@@ -3,36 +3,14 @@ import { QueryTypes, Transaction } from 'sequelize';
 import type { Database } from '../db/connect';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
-import { encodeLeaf, type LeafEvent } from '../custody-log/leaf';
-import { hashLeaf } from '../custody-log/merkle';
 import type { EventBus } from './event-bus';
-import { nextTimestamp, parseMicros } from './timestamp-sequencer';
-import { RecordHeads, type RecordHead } from './record-heads';
+import { parseMicros } from './timestamp-sequencer';
+import { RecordHeads } from './record-heads';
 import { isDiskFull } from './disk-full';
 import { WriteQueue, type QueuedJob } from './write-queue';
-import { DeferredWrites } from './deferred-writes';
+import { WriteBatch, type CommittedLeaf, type WriteContext } from './write-batch';
 
-/** What a job asks to append. The writer sets ts_server, record_seq and record_prev itself. */
-export type AppendInput = LeafEvent;
-
-export interface CommittedLeaf {
-  index: number;
-  leafHash: Buffer;
-  event: LeafEvent;
-}
-
-export interface WriteContext {
-  readonly transaction: Transaction;
-  readonly now: Date;
-  /** Appends one leaf in this transaction. Await each call before the next: order is the log's order. */
-  append(input: AppendInput): Promise<CommittedLeaf>;
-  /** Queues a row for one multi-row INSERT at the end of the batch (rows no later job reads back from the database). */
-  insertLater(table: string, row: Record<string, unknown>): void;
-  /** Queues an update of the row with this id for the end of the batch (deferred-writes.ts). */
-  updateLater(table: string, id: string, changes: Record<string, unknown>): void;
-  /** Queues an insert-or-overwrite by `keys` for the end of the batch: latest-value tables. */
-  upsertLater(table: string, keys: readonly string[], row: Record<string, unknown>): void;
-}
+export type { AppendInput, CommittedLeaf, WriteContext } from './write-batch';
 
 export interface WriteJob<R> extends QueuedJob {
   /** Jobs with a key already committed are answered as duplicates and not run again. */
@@ -199,20 +177,16 @@ export class CustodyWriter {
 
   private async runInTransaction(batch: Pending[], enough: () => boolean): Promise<JobOutcome<unknown>[]> {
     const { sequelize } = this.options.db;
-    const headsOverlay = new Map<string, RecordHead>();
-    const later = new DeferredWrites(['log_entries']);
-
     // IMMEDIATE takes SQLite's write lock up front, so a second process (a CLI checkpoint) waits instead of failing.
     const type = this.options.db.dialect === 'sqlite' ? Transaction.TYPES.IMMEDIATE : undefined;
-    let nextIndex = 0;
-    let lastMicros = 0;
+    let written: WriteBatch | null = null;
     const outcomes = await sequelize.transaction({ type }, async (transaction) => {
       if (this.options.db.dialect === 'postgres') {
         await sequelize.query('LOCK TABLE log_entries IN SHARE ROW EXCLUSIVE MODE', { transaction });
       }
       await this.syncTail(transaction);
-      nextIndex = this.nextIndex;
-      lastMicros = this.lastMicros;
+      const run = new WriteBatch(transaction, this.heads, this.nextIndex, this.lastMicros);
+      written = run;
       const existing = await this.existingKeys(batch, transaction);
       const results: JobOutcome<unknown>[] = [];
       for (const { job } of batch) {
@@ -222,51 +196,20 @@ export class CustodyWriter {
           continue;
         }
         if (job.idempotencyKey !== undefined) existing.add(job.idempotencyKey);
-        const jobLeaves: CommittedLeaf[] = [];
-        const now = this.options.clock.now();
-        const ctx: WriteContext = {
-          transaction,
-          now,
-          append: async (input) => {
-            const recordId = typeof input.record === 'string' ? input.record : undefined;
-            const head = recordId ? (headsOverlay.get(recordId) ?? (await this.heads.get(recordId, transaction))) : undefined;
-            const ts = nextTimestamp(now, lastMicros);
-            lastMicros = ts.micros;
-            const { record_seq: _seq, record_prev: _prev, ...rest } = input;
-            const event: LeafEvent = { ...rest, ts_server: ts.text };
-            if (recordId) {
-              event.record_seq = (head?.seq ?? 0) + 1;
-              if (head) event.record_prev = head.hash;
-            }
-            const leaf = encodeLeaf(event);
-            const leafHash = hashLeaf(leaf);
-            const index = nextIndex++;
-            if (recordId) headsOverlay.set(recordId, { seq: event.record_seq!, hash: leafHash.toString('hex') });
-            later.insert('log_entries', {
-              idx: index,
-              leaf,
-              leaf_hash: leafHash,
-              record_id: recordId ?? null,
-              record_seq: event.record_seq ?? null,
-            });
-            const committed = { index, leafHash, event };
-            jobLeaves.push(committed);
-            return committed;
-          },
-          insertLater: (table, row) => later.insert(table, row),
-          updateLater: (table, id, changes) => later.update(table, id, changes),
-          upsertLater: (table, keys, row) => later.upsert(table, keys, row),
-        };
+        const ctx = run.job(this.options.clock.now());
         const value = await job.run(ctx);
-        results.push({ duplicate: false, value, leaves: jobLeaves });
+        results.push({ duplicate: false, value, leaves: ctx.leaves });
       }
-      await later.flush(sequelize, transaction);
+      await run.later.flush(sequelize, transaction);
       return results;
     });
     // Only now, after the commit, does the writer's view of the log move forward.
-    this.nextIndex = nextIndex;
-    this.lastMicros = lastMicros;
-    this.heads.merge(headsOverlay);
+    const committed = written as WriteBatch | null;
+    if (committed) {
+      this.nextIndex = committed.nextIndex;
+      this.lastMicros = committed.lastMicros;
+      this.heads.merge(committed.heads);
+    }
     return outcomes;
   }
 
