@@ -7,6 +7,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Database {
   sequelize: Sequelize;
   dialect: Dialect;
+  /** The single writer calls this between its transactions: upkeep that must not race it (wal-checkpointer.ts). */
+  betweenTransactions(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -85,7 +87,7 @@ export function sqlitePathOf(url: string): string {
  * themselves; a connection of its own does, this often (wal-checkpointer.ts). For long-running
  * servers; a short command keeps SQLite's automatic checkpoint.
  */
-export async function openDatabase(config: { url: string; walCheckpointMs?: number }, logger: Logger): Promise<Database> {
+export async function openDatabase(config: { url: string; walCheckpointMs?: number; maxWalBytes?: number }, logger: Logger): Promise<Database> {
   const url = config.url;
   const dialect = dialectOf(url);
   const log = logger.child({ component: 'db' });
@@ -101,7 +103,7 @@ export async function openDatabase(config: { url: string; walCheckpointMs?: numb
           // Durability must not depend on the server's default: every pooled connection commits synchronously.
           dialectOptions: { options: '-c synchronous_commit=on' },
         });
-  const background = dialect === 'sqlite' && config.walCheckpointMs ? new WalCheckpointer({ path: sqlitePathOf(url), intervalMs: config.walCheckpointMs, logger: log }) : null;
+  const background = dialect === 'sqlite' && config.walCheckpointMs ? new WalCheckpointer({ path: sqlitePathOf(url), intervalMs: config.walCheckpointMs, logger: log, ...(config.maxWalBytes ? { maxWalBytes: config.maxWalBytes } : {}) }) : null;
   if (dialect === 'sqlite') {
     setUpSqliteConnections(sequelize, background ? ['PRAGMA wal_autocheckpoint=0'] : []);
     // WAL is a property of the file, set once; it lets readers run beside the single writer.
@@ -112,6 +114,9 @@ export async function openDatabase(config: { url: string; walCheckpointMs?: numb
   return {
     sequelize,
     dialect,
+    betweenTransactions: async () => {
+      await background?.truncateIfLarge();
+    },
     close: async () => {
       await background?.stop();
       await sequelize.close();

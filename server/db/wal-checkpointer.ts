@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import sqlite3 from 'sqlite3';
 import type { Logger } from '../shared/logger';
 
@@ -10,15 +11,41 @@ import type { Logger } from '../shared/logger';
  * automatic checkpoint turned off, this connection does the same work beside it: a PASSIVE
  * checkpoint never waits for the writer or for readers, and durability is untouched (a commit is
  * durable once its WAL frames are synced, before any checkpoint).
+ *
+ * A PASSIVE checkpoint never restarts the log, though: SQLite starts it over only when a write
+ * begins after every frame was copied, and a writer that never pauses (a flood of reads) always
+ * adds frames first. In the bench the log grew to 540 MB in 15 s and stayed that size. So between
+ * two of its transactions the writer asks truncateIfLarge(): past `maxWalBytes`, a TRUNCATE
+ * checkpoint copies what is left (little: the PASSIVE ones did the rest), empties the log and
+ * shortens the file, while the writer waits for it instead of racing it.
  */
+/** Past this the writer empties the log between two transactions: a few seconds of a flood. */
+const DEFAULT_MAX_WAL_BYTES = 64 * 1024 * 1024;
+
 export class WalCheckpointer {
   private db: sqlite3.Database | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly deps: { path: string; intervalMs: number; logger: Logger },
+    private readonly deps: { path: string; intervalMs: number; logger: Logger; maxWalBytes?: number },
   ) {}
+
+  /** Called by the writer between transactions; true when it emptied the log. */
+  async truncateIfLarge(): Promise<boolean> {
+    if (!this.db || this.walBytes() <= (this.deps.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES)) return false;
+    await this.running;
+    await this.checkpoint('TRUNCATE');
+    return true;
+  }
+
+  private walBytes(): number {
+    try {
+      return statSync(`${this.deps.path}-wal`).size;
+    } catch {
+      return 0;
+    }
+  }
 
   async start(): Promise<void> {
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
@@ -46,7 +73,7 @@ export class WalCheckpointer {
     await new Promise<void>((resolve) => db.close(() => resolve()));
   }
 
-  private async checkpoint(mode: 'PASSIVE'): Promise<void> {
+  private async checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<void> {
     try {
       await this.run(`PRAGMA wal_checkpoint(${mode})`);
     } catch (err) {

@@ -145,6 +145,7 @@ export class CustodyWriter {
       const ran = await this.commitBatch(items, enough);
       this.queue.done(items.slice(0, ran));
       this.queue.putBack(items.slice(ran));
+      await this.upkeep();
     }
   }
 
@@ -211,6 +212,15 @@ export class CustodyWriter {
       this.heads.merge(committed.heads);
     }
     return outcomes;
+  }
+
+  /** The database's upkeep between transactions (a long write-ahead log emptied); never fatal. */
+  private async upkeep(): Promise<void> {
+    try {
+      await this.options.db.betweenTransactions();
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'database upkeep between transactions failed');
+    }
   }
 
   private async existingKeys(batch: Pending[], transaction: Transaction): Promise<Set<string>> {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueryTypes, Transaction } from 'sequelize';
-import { openDatabase, type Database } from '../../server/db/connect';
+import { statSync } from 'node:fs';
+import { openDatabase, sqlitePathOf, type Database } from '../../server/db/connect';
 import { migrate } from '../../server/db/migrate';
 import { silentLogger } from '../../server/shared/logger';
 import { freshDatabase } from '../support/databases';
@@ -35,6 +36,24 @@ describe('write-ahead log checkpoints beside the writer (SQLite)', () => {
     // Far below SQLite's automatic threshold (1,000 pages): only the background checkpointer copies these.
     await writeSome(db, 50);
     await expect.poll(async () => { const s = await walState(db!); return s.log > 0 && s.checkpointed === s.log; }, { timeout: 5000 }).toBe(true);
+  });
+
+  it('keeps the log short under a writer that never pauses: between its transactions, a long log is emptied', async () => {
+    const fresh = await freshDatabase('sqlite');
+    db = await openDatabase({ url: fresh.url, walCheckpointMs: 20, maxWalBytes: 1024 * 1024 }, silentLogger);
+    await migrate(db.sequelize, silentLogger);
+    const walBytes = () => statSync(`${sqlitePathOf(fresh.url)}-wal`).size;
+    let largest = 0;
+    // 6 MB through the log, back to back, as the writer does under a flood.
+    for (let i = 0; i < 60; i++) {
+      await writeSome(db, 50);
+      await db.betweenTransactions();
+      largest = Math.max(largest, walBytes());
+    }
+    // At most the limit plus one transaction's frames (50 rows of 2 KB, with their pages).
+    expect(largest).toBeLessThan(1024 * 1024 + 400 * 1024);
+    const [{ n }] = (await db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM writer_probe', { type: QueryTypes.SELECT })) as [{ n: number }];
+    expect(Number(n)).toBe(60 * 50);
   });
 
   it('leaves SQLite\'s automatic checkpoints on when not asked', async () => {
