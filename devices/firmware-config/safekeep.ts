@@ -12,7 +12,8 @@ import type { BrokerAddress } from './broker';
 export function safekeepConfig(board: Board, broker: BrokerAddress, password: string): Record<string, unknown> {
   const id = safekeepBoardOf(board.topic);
   return {
-    scheme: 'safekeep-mqtt/1',
+    // /2: acks name several reads ({"boot","seqs"}); /1 acked one read per message.
+    scheme: 'safekeep-mqtt/2',
     board: id,
     mqtt: {
       host: broker.host,

@@ -3,7 +3,7 @@ import type { DecodeResult } from '../decoders/types';
 import { decodeTasmota } from '../decoders/firmware/tasmota';
 import { decodeEsphome } from '../decoders/firmware/esphome';
 import { decodeEspRfid } from '../decoders/firmware/esp-rfid';
-import { decodeSafekeep, encodeSafekeepAck, safekeepTopics } from '../decoders/firmware/safekeep';
+import { decodeSafekeep, encodeSafekeepAck, MAX_SEQS_PER_ACK, safekeepTopics } from '../decoders/firmware/safekeep';
 
 /** What the office file says about one controller board on MQTT. */
 export interface MqttBinding {
@@ -67,17 +67,23 @@ const safekeep: FirmwareCodec = {
   },
   decode: (topic, payload, b) => decodeSafekeep(topic, payload, { deviceId: boardOf(b) }),
   acknowledge: (b, dedupeHints) => {
-    const seqsByBoot = new Map<string, number[]>();
+    // A Set: a heartbeat reaches every device of its board, so one read can be settled twice.
+    const seqsByBoot = new Map<string, Set<number>>();
     for (const hint of dedupeHints) {
       const cut = hint.lastIndexOf(':');
       const boot = hint.slice(0, cut);
       const seqs = seqsByBoot.get(boot);
       const seq = Number(hint.slice(cut + 1));
-      if (seqs) seqs.push(seq);
-      else seqsByBoot.set(boot, [seq]);
+      if (seqs) seqs.add(seq);
+      else seqsByBoot.set(boot, new Set([seq]));
     }
     const topic = safekeepTopics(boardOf(b)).ack;
-    return [...seqsByBoot].map(([boot, seqs]) => ({ topic, payload: encodeSafekeepAck(boot, seqs) }));
+    const acks: { topic: string; payload: Buffer }[] = [];
+    for (const [boot, set] of seqsByBoot) {
+      const seqs = [...set];
+      for (let i = 0; i < seqs.length; i += MAX_SEQS_PER_ACK) acks.push({ topic, payload: encodeSafekeepAck(boot, seqs.slice(i, i + MAX_SEQS_PER_ACK)) });
+    }
+    return acks;
   },
 };
 

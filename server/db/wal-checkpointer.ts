@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
 import type { Logger } from '../shared/logger';
 
@@ -21,11 +22,16 @@ import type { Logger } from '../shared/logger';
  */
 /** Past this the writer empties the log between two transactions: a few seconds of a flood. */
 const DEFAULT_MAX_WAL_BYTES = 64 * 1024 * 1024;
+const BUSY_TIMEOUT_MS = 10_000;
+/** How long an emptying waits for readers to leave the log, and when it tries again if they don't. */
+const TRUNCATE_BUSY_MS = 20;
+const TRUNCATE_RETRY_MS = 5_000;
 
 export class WalCheckpointer {
   private db: sqlite3.Database | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private truncateAgainAt = 0;
 
   constructor(
     private readonly deps: { path: string; intervalMs: number; logger: Logger; maxWalBytes?: number },
@@ -33,10 +39,33 @@ export class WalCheckpointer {
 
   /** Called by the writer between transactions; true when it emptied the log. */
   async truncateIfLarge(): Promise<boolean> {
-    if (!this.db || this.walBytes() <= (this.deps.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES)) return false;
-    await this.running;
-    await this.checkpoint('TRUNCATE');
-    return true;
+    if (!this.db || performance.now() < this.truncateAgainAt || this.walBytes() <= (this.deps.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES)) return false;
+    while (this.running) await this.running;
+    const truncating = this.truncate();
+    this.running = truncating.then(() => undefined).finally(() => (this.running = null));
+    return truncating;
+  }
+
+  /**
+   * A reader still inside the log (a long report, a backup) makes TRUNCATE wait for it, and the
+   * writer waits behind: so it gives up almost at once and the next try is a while later. The
+   * PASSIVE checkpoints go on meanwhile.
+   */
+  private async truncate(): Promise<boolean> {
+    const gaveUp = () => {
+      this.truncateAgainAt = performance.now() + TRUNCATE_RETRY_MS;
+      return false;
+    };
+    try {
+      await this.run(`PRAGMA busy_timeout=${TRUNCATE_BUSY_MS}`);
+      const row = await this.get<{ busy: number }>('PRAGMA wal_checkpoint(TRUNCATE)');
+      return row?.busy === 0 ? true : gaveUp();
+    } catch (err) {
+      this.deps.logger.warn({ err: String(err) }, 'emptying the write-ahead log failed; trying again later');
+      return gaveUp();
+    } finally {
+      await this.run(`PRAGMA busy_timeout=${BUSY_TIMEOUT_MS}`).catch(() => undefined);
+    }
   }
 
   private walBytes(): number {
@@ -52,7 +81,7 @@ export class WalCheckpointer {
       const opened: sqlite3.Database = new sqlite3.Database(this.deps.path, (err) => (err ? reject(err) : resolve(opened)));
     });
     this.db = db;
-    await this.run('PRAGMA busy_timeout=10000');
+    await this.run(`PRAGMA busy_timeout=${BUSY_TIMEOUT_MS}`);
     // The checkpoint writes the database file: sync it as fully as the writer syncs the log.
     await this.run('PRAGMA synchronous=FULL');
     this.timer = setInterval(() => {
@@ -73,12 +102,18 @@ export class WalCheckpointer {
     await new Promise<void>((resolve) => db.close(() => resolve()));
   }
 
-  private async checkpoint(mode: 'PASSIVE' | 'TRUNCATE'): Promise<void> {
+  private async checkpoint(mode: 'PASSIVE'): Promise<void> {
     try {
       await this.run(`PRAGMA wal_checkpoint(${mode})`);
     } catch (err) {
       this.deps.logger.warn({ err: String(err) }, 'wal checkpoint failed; retrying at the next interval');
     }
+  }
+
+  private get<T>(sql: string): Promise<T | undefined> {
+    const db = this.db;
+    if (!db) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => db.get(sql, (err: Error | null, row: T) => (err ? reject(err) : resolve(row))));
   }
 
   private run(sql: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Sequelize, Transaction } from 'sequelize';
+import sqlite3 from 'sqlite3';
 
 /**
  * Rows a batch's jobs write but no later job of the batch reads back from the database, held
@@ -60,6 +61,7 @@ export class DeferredWrites {
   upsert(table: string, keys: readonly string[], row: Record<string, unknown>): void {
     checkIdentifier(table);
     for (const column of Object.keys(row)) checkIdentifier(column);
+    for (const key of keys) if (row[key] === undefined || row[key] === null) throw new Error(`deferred write: an upsert of ${table} needs a value for its key ${key}`);
     let pending = this.upserts.get(table);
     if (!pending) this.upserts.set(table, (pending = { keys, rows: new Map() }));
     else if (pending.keys.join() !== keys.join()) throw new Error(`deferred write: upserts of ${table} name different keys`);
@@ -76,7 +78,7 @@ export class DeferredWrites {
       // bytes as hex), which Sequelize then trims and lower-cases whole, cost more than SQLite's own
       // work, and Sequelize's bound parameters grow with their square (1,000 rows of 8 columns:
       // 450 ms against 11 ms). Dates keep Sequelize's own text form.
-      if (sqlite && rows.every(hasOnlyPlainValues)) await insertAsJson(sqlite, table, rows);
+      if (sqlite && SQLITE_HAS_UNHEX && rows.every(hasOnlyPlainValues) && bytesStayBytes(rows)) await insertAsJson(sqlite, table, rows);
       else await qi.bulkInsert(table, rows, { transaction });
     }
     for (const [table, { keys, rows }] of this.upserts) {
@@ -109,12 +111,24 @@ interface RawSqlite {
 /** Rows per INSERT: each statement's JSON stays around a megabyte. */
 const JSON_ROWS = 1_000;
 
+/** unhex() came with SQLite 3.41; a build against an older system library takes the slower path. */
+const SQLITE_HAS_UNHEX = (sqlite3 as unknown as { VERSION_NUMBER: number }).VERSION_NUMBER >= 3_041_000;
+
+/** Values JSON carries as they are: not NaN or Infinity, which it would turn into null. */
 function hasOnlyPlainValues(row: Record<string, unknown>): boolean {
   for (const value of Object.values(row)) {
-    if (value === null || value === undefined || typeof value === 'string' || typeof value === 'number' || value instanceof Uint8Array) continue;
+    if (value === null || value === undefined || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || value instanceof Uint8Array) continue;
     return false;
   }
   return true;
+}
+
+/** A column that holds bytes in one row holds bytes or nothing in all: hex text would come back as bytes. */
+function bytesStayBytes(rows: Record<string, unknown>[]): boolean {
+  const byteColumns = new Set<string>();
+  for (const row of rows) for (const [column, value] of Object.entries(row)) if (value instanceof Uint8Array) byteColumns.add(column);
+  if (byteColumns.size === 0) return true;
+  return rows.every((row) => [...byteColumns].every((column) => row[column] === undefined || row[column] === null || row[column] instanceof Uint8Array));
 }
 
 /**
@@ -129,12 +143,6 @@ async function insertAsJson(connection: RawSqlite, table: string, rows: Record<s
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   for (const column of columns) checkIdentifier(column);
   const bytes = columns.map((column) => rows.some((row) => row[column] instanceof Uint8Array));
-  for (const [k, column] of columns.entries()) {
-    // A hex string in a byte column would come back as bytes: such a column holds bytes or nothing.
-    if (bytes[k] && rows.some((row) => row[column] !== null && row[column] !== undefined && !(row[column] instanceof Uint8Array))) {
-      throw new Error(`deferred write: ${table}.${column} mixes bytes with other values`);
-    }
-  }
   const select = columns.map((_, k) => (bytes[k] ? `unhex(value ->> ${k})` : `value ->> ${k}`)).join(', ');
   const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM json_each(?)`;
   for (let i = 0; i < rows.length; i += JSON_ROWS) {

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { QueryTypes, Transaction } from 'sequelize';
 import { statSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import sqlite3 from 'sqlite3';
 import { openDatabase, sqlitePathOf, type Database } from '../../server/db/connect';
 import { migrate } from '../../server/db/migrate';
 import { silentLogger } from '../../server/shared/logger';
@@ -54,6 +56,29 @@ describe('write-ahead log checkpoints beside the writer (SQLite)', () => {
     expect(largest).toBeLessThan(1024 * 1024 + 400 * 1024);
     const [{ n }] = (await db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM writer_probe', { type: QueryTypes.SELECT })) as [{ n: number }];
     expect(Number(n)).toBe(60 * 50);
+  });
+
+  it('does not hold the writer up while a reader stays inside the log: it gives up at once and tries later', async () => {
+    const fresh = await freshDatabase('sqlite');
+    db = await openDatabase({ url: fresh.url, walCheckpointMs: 20, maxWalBytes: 256 * 1024 }, silentLogger);
+    await migrate(db.sequelize, silentLogger);
+    await writeSome(db, 200);
+    // A long report or a backup: a read transaction on a connection of its own.
+    const reader = new sqlite3.Database(sqlitePathOf(fresh.url));
+    const all = (sql: string) => new Promise<unknown[]>((resolve, reject) => reader.all(sql, (err, rows) => (err ? reject(err) : resolve(rows))));
+    try {
+      await all('BEGIN');
+      await all('SELECT COUNT(*) FROM writer_probe');
+      await writeSome(db, 200);
+      const started = performance.now();
+      await db.betweenTransactions();
+      expect(performance.now() - started).toBeLessThan(1000);
+      // The writer goes on; the log is emptied once the reader has left (the next try, seconds later).
+      await writeSome(db, 10);
+    } finally {
+      await all('COMMIT').catch(() => undefined);
+      await new Promise<void>((resolve) => reader.close(() => resolve()));
+    }
   });
 
   it('leaves SQLite\'s automatic checkpoints on when not asked', async () => {

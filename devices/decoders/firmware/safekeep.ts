@@ -28,8 +28,10 @@ import { payloadText, toUtc } from './common';
  * The idempotency key is `<deviceId>:<boot>:<seq>` (`dedupeHint` carries `<boot>:<seq>`): a QoS 1
  * duplicate or a replay is stored once. The device keeps every read until the server acks its
  * (boot, seq), which the server does once the read is stored, and republishes un-acked reads in
- * order after reconnecting. One ack names every read of a boot the server stored in one turn, in
- * order of storing (not always of seq): a busy board gets one message per commit, not per read.
+ * order after reconnecting. One ack names reads of one boot the server stored in one turn, in
+ * order of storing (not always of seq), at most MAX_SEQS_PER_ACK of them (a payload under 1 KB,
+ * for boards with small MQTT buffers): a busy board gets a message per commit, not per read.
+ * Scheme version safekeep-mqtt/2 (devices/firmware-config/safekeep.ts); /1 acked one read each.
  */
 
 export interface SafekeepConfig {
@@ -39,6 +41,9 @@ export interface SafekeepConfig {
 export function safekeepTopics(deviceId: string): { read: string; status: string; ack: string } {
   return { read: `safekeep/${deviceId}/read`, status: `safekeep/${deviceId}/status`, ack: `safekeep/${deviceId}/ack` };
 }
+
+/** Most seqs one ack names: 32 seqs of up to 16 digits and a 64-character boot stay under 1 KB. */
+export const MAX_SEQS_PER_ACK = 32;
 
 /** The server's acknowledgement of stored reads of one boot, for `safekeep/<deviceId>/ack`. */
 export function encodeSafekeepAck(boot: string, seqs: readonly number[]): Buffer {

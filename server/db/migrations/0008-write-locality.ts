@@ -8,7 +8,9 @@ import { DataTypes, type QueryInterface } from 'sequelize';
  * stays small (open visits only, one row per device):
  * - a cabinet's last door and lock report: device_last_states, one row per device and kind;
  * - today's badge reads (roll call): device_events (kind, ts_received);
- * - open visits: cabinet_visits (cabinet_id) WHERE ended_at IS NULL; reports: (started_at).
+ * - which visits are open (counted by the cabinet watch; the workflows load them once and keep
+ *   them in memory): cabinet_visits (cabinet_id) WHERE ended_at IS NULL, a partial index that
+ *   holds only open visits; the visit reports: (started_at).
  */
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   const postgres = qi.sequelize.getDialect() === 'postgres';

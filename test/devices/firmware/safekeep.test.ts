@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSafekeep, encodeSafekeepAck, safekeepTopics } from '../../../devices/decoders/firmware/safekeep';
+import { decodeSafekeep, encodeSafekeepAck, MAX_SEQS_PER_ACK, safekeepTopics } from '../../../devices/decoders/firmware/safekeep';
+import { codecFor } from '../../../devices/transports/firmware-codecs';
 import { assertWellFormed, firmwarePayloads, firmwareTopics, FUZZ_RUNS, FUZZ_TIMEOUT_MS, payload, readsOf, toEvent } from '../helpers';
 
 const config = { deviceId: 'cab-3-reader' };
@@ -79,6 +80,18 @@ describe('decodeSafekeep', () => {
       ack: 'safekeep/cab-3-reader/ack',
     });
     expect(JSON.parse(encodeSafekeepAck('9f2c41d0', [42, 41]).toString())).toEqual({ boot: '9f2c41d0', seqs: [42, 41] });
+  });
+
+  it('acks a turn of stored reads per boot, each seq once, at most MAX_SEQS_PER_ACK to a message of under 1 KB', () => {
+    const boot = 'b'.repeat(64);
+    const hints = [...Array.from({ length: 70 }, (_, i) => `${boot}:${Number.MAX_SAFE_INTEGER - i}`), `${boot}:${Number.MAX_SAFE_INTEGER}`, 'other:5'];
+    const acks = codecFor('safekeep').acknowledge!({ topic: 'safekeep/cab-3' }, hints);
+    expect(acks.map((a) => a.topic)).toEqual(Array(4).fill('safekeep/cab-3/ack'));
+    const bodies = acks.map((a) => JSON.parse(a.payload.toString()) as { boot: string; seqs: number[] });
+    expect(bodies.map((b) => [b.boot.slice(0, 5), b.seqs.length])).toEqual([[boot.slice(0, 5), 32], [boot.slice(0, 5), 32], [boot.slice(0, 5), 6], ['other', 1]]);
+    expect(bodies.slice(0, 3).flatMap((b) => b.seqs)).toEqual(Array.from({ length: 70 }, (_, i) => Number.MAX_SAFE_INTEGER - i));
+    expect(Math.max(...acks.map((a) => a.payload.length))).toBeLessThan(1024);
+    expect(MAX_SEQS_PER_ACK).toBe(32);
   });
 });
 
