@@ -3,6 +3,13 @@ import { performance } from 'node:perf_hooks';
 import sqlite3 from 'sqlite3';
 import type { Logger } from '../shared/logger';
 
+/** Past this the writer empties the log between two transactions: a few seconds of a flood. */
+const DEFAULT_MAX_WAL_BYTES = 64 * 1024 * 1024;
+const BUSY_TIMEOUT_MS = 10_000;
+/** How long an emptying waits for readers to leave the log, and when it tries again if they don't. */
+const TRUNCATE_BUSY_MS = 20;
+const TRUNCATE_RETRY_MS = 5_000;
+
 /**
  * Copies the SQLite write-ahead log back into the database file from a connection of its own.
  *
@@ -20,13 +27,6 @@ import type { Logger } from '../shared/logger';
  * checkpoint copies what is left (little: the PASSIVE ones did the rest), empties the log and
  * shortens the file, while the writer waits for it instead of racing it.
  */
-/** Past this the writer empties the log between two transactions: a few seconds of a flood. */
-const DEFAULT_MAX_WAL_BYTES = 64 * 1024 * 1024;
-const BUSY_TIMEOUT_MS = 10_000;
-/** How long an emptying waits for readers to leave the log, and when it tries again if they don't. */
-const TRUNCATE_BUSY_MS = 20;
-const TRUNCATE_RETRY_MS = 5_000;
-
 export class WalCheckpointer {
   private db: sqlite3.Database | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -37,13 +37,12 @@ export class WalCheckpointer {
     private readonly deps: { path: string; intervalMs: number; logger: Logger; maxWalBytes?: number },
   ) {}
 
-  /** Called by the writer between transactions; true when it emptied the log. */
-  async truncateIfLarge(): Promise<boolean> {
-    if (!this.db || performance.now() < this.truncateAgainAt || this.walBytes() <= (this.deps.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES)) return false;
+  /** Called by the writer between transactions. */
+  async truncateIfLarge(): Promise<void> {
+    if (!this.db || performance.now() < this.truncateAgainAt || this.walBytes() <= (this.deps.maxWalBytes ?? DEFAULT_MAX_WAL_BYTES)) return;
     while (this.running) await this.running;
-    const truncating = this.truncate();
-    this.running = truncating.then(() => undefined).finally(() => (this.running = null));
-    return truncating;
+    this.running = this.truncate().finally(() => (this.running = null));
+    await this.running;
   }
 
   /**
@@ -51,18 +50,14 @@ export class WalCheckpointer {
    * writer waits behind: so it gives up almost at once and the next try is a while later. The
    * PASSIVE checkpoints go on meanwhile.
    */
-  private async truncate(): Promise<boolean> {
-    const gaveUp = () => {
-      this.truncateAgainAt = performance.now() + TRUNCATE_RETRY_MS;
-      return false;
-    };
+  private async truncate(): Promise<void> {
     try {
       await this.run(`PRAGMA busy_timeout=${TRUNCATE_BUSY_MS}`);
       const row = await this.get<{ busy: number }>('PRAGMA wal_checkpoint(TRUNCATE)');
-      return row?.busy === 0 ? true : gaveUp();
+      if (row?.busy !== 0) this.truncateAgainAt = performance.now() + TRUNCATE_RETRY_MS;
     } catch (err) {
       this.deps.logger.warn({ err: String(err) }, 'emptying the write-ahead log failed; trying again later');
-      return gaveUp();
+      this.truncateAgainAt = performance.now() + TRUNCATE_RETRY_MS;
     } finally {
       await this.run(`PRAGMA busy_timeout=${BUSY_TIMEOUT_MS}`).catch(() => undefined);
     }

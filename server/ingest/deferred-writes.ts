@@ -65,7 +65,7 @@ export class DeferredWrites {
     let pending = this.upserts.get(table);
     if (!pending) this.upserts.set(table, (pending = { keys, rows: new Map() }));
     else if (pending.keys.join() !== keys.join()) throw new Error(`deferred write: upserts of ${table} name different keys`);
-    pending.rows.set(JSON.stringify(keys.map((k) => row[k] ?? null)), row);
+    pending.rows.set(keys.map((k) => String(row[k])).join('\u0000'), row);
   }
 
   async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
@@ -78,7 +78,8 @@ export class DeferredWrites {
       // bytes as hex), which Sequelize then trims and lower-cases whole, cost more than SQLite's own
       // work, and Sequelize's bound parameters grow with their square (1,000 rows of 8 columns:
       // 450 ms against 11 ms). Dates keep Sequelize's own text form.
-      if (sqlite && SQLITE_HAS_UNHEX && rows.every(hasOnlyPlainValues) && bytesStayBytes(rows)) await insertAsJson(sqlite, table, rows);
+      const plan = sqlite ? jsonInsertPlan(rows) : null;
+      if (sqlite && plan) await insertAsJson(sqlite, table, rows, plan);
       else await qi.bulkInsert(table, rows, { transaction });
     }
     for (const [table, { keys, rows }] of this.upserts) {
@@ -114,21 +115,35 @@ const JSON_ROWS = 1_000;
 /** unhex() came with SQLite 3.41; a build against an older system library takes the slower path. */
 const SQLITE_HAS_UNHEX = (sqlite3 as unknown as { VERSION_NUMBER: number }).VERSION_NUMBER >= 3_041_000;
 
-/** Values JSON carries as they are: not NaN or Infinity, which it would turn into null. */
-function hasOnlyPlainValues(row: Record<string, unknown>): boolean {
-  for (const value of Object.values(row)) {
-    if (value === null || value === undefined || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) || value instanceof Uint8Array) continue;
-    return false;
-  }
-  return true;
+interface JsonInsertPlan {
+  columns: string[];
+  /** Per column: it holds bytes (or nothing), sent as hex. */
+  bytes: boolean[];
 }
 
-/** A column that holds bytes in one row holds bytes or nothing in all: hex text would come back as bytes. */
-function bytesStayBytes(rows: Record<string, unknown>[]): boolean {
-  const byteColumns = new Set<string>();
-  for (const row of rows) for (const [column, value] of Object.entries(row)) if (value instanceof Uint8Array) byteColumns.add(column);
-  if (byteColumns.size === 0) return true;
-  return rows.every((row) => [...byteColumns].every((column) => row[column] === undefined || row[column] === null || row[column] instanceof Uint8Array));
+/**
+ * How rows go as JSON, or null when some can't: a Date, a boolean, NaN or Infinity (JSON would
+ * make it null), a column with bytes in one row and other values in another (hex text would come
+ * back as bytes), or a SQLite without unhex(). Those rows take Sequelize's path.
+ */
+function jsonInsertPlan(rows: Record<string, unknown>[]): JsonInsertPlan | null {
+  if (!SQLITE_HAS_UNHEX) return null;
+  const kinds = new Map<string, 'bytes' | 'other' | 'empty'>();
+  for (const row of rows) {
+    for (const [column, value] of Object.entries(row)) {
+      let kind: 'bytes' | 'other' | 'empty';
+      if (value === null || value === undefined) kind = 'empty';
+      else if (value instanceof Uint8Array) kind = 'bytes';
+      else if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) kind = 'other';
+      else return null;
+      const seen = kinds.get(column);
+      if (seen === undefined || seen === 'empty') kinds.set(column, kind);
+      else if (kind !== 'empty' && kind !== seen) return null;
+    }
+  }
+  const columns = [...kinds.keys()];
+  for (const column of columns) checkIdentifier(column);
+  return { columns, bytes: columns.map((column) => kinds.get(column) === 'bytes') };
 }
 
 /**
@@ -139,10 +154,7 @@ function bytesStayBytes(rows: Record<string, unknown>[]): boolean {
  * CPU down to 24-36). Byte columns travel as hex and come back through unhex(); `->>` gives TEXT
  * for strings and INTEGER or REAL for numbers, as binding them did.
  */
-async function insertAsJson(connection: RawSqlite, table: string, rows: Record<string, unknown>[]): Promise<void> {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  for (const column of columns) checkIdentifier(column);
-  const bytes = columns.map((column) => rows.some((row) => row[column] instanceof Uint8Array));
+async function insertAsJson(connection: RawSqlite, table: string, rows: Record<string, unknown>[], { columns, bytes }: JsonInsertPlan): Promise<void> {
   const select = columns.map((_, k) => (bytes[k] ? `unhex(value ->> ${k})` : `value ->> ${k}`)).join(', ');
   const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM json_each(?)`;
   for (let i = 0; i < rows.length; i += JSON_ROWS) {

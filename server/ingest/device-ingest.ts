@@ -53,6 +53,7 @@ export class DeviceIngest {
     const { deviceId, idempotencyKey, tsDevice, kind, ...details } = event;
     const payload = JSON.stringify(details);
     const id = timeOrderedId();
+    const tsReceived = receivedAt.toISOString();
     const actor = event.kind === 'badge' ? this.deps.directory.actorForCredential(event.credential) : undefined;
     try {
       const outcome = await this.deps.writer.submit({
@@ -80,12 +81,12 @@ export class DeviceIngest {
             kind,
             payload,
             ts_device: tsDevice ?? null,
-            ts_received: receivedAt.toISOString(),
+            ts_received: tsReceived,
             log_index: leaf.index,
           });
           if (event.kind === 'door' || event.kind === 'lock') {
             // What the cabinets page shows as the door's and lock's last report (migration 0008).
-            ctx.upsertLater('device_last_states', ['device_id', 'kind'], { device_id: deviceId, kind, state: event.state, ts_received: receivedAt.toISOString(), log_index: leaf.index });
+            ctx.upsertLater('device_last_states', ['device_id', 'kind'], { device_id: deviceId, kind, state: event.state, ts_received: tsReceived, log_index: leaf.index });
           }
           const after = this.deps.correlator ? await this.deps.correlator.correlate(ctx, event, id, actor) : null;
           return { logIndex: leaf.index, after };
