@@ -70,24 +70,25 @@ export class DeferredWrites {
 
   async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
     const dialect = sequelize.getDialect();
-    const qi = sequelize.getQueryInterface();
+    const escape = (value: unknown) => sequelize.escape(value as string);
     const sqlite = dialect === 'sqlite' ? (transaction as unknown as { connection?: RawSqlite }).connection : undefined;
+    // On SQLite every statement goes in one exec: each call is a round trip through the server
+    // thread's event loop, which under load waits behind a turn of ingress work (several ms each).
+    const statements: string[] = [];
     for (const [table, rows] of this.inserts) {
       if (rows.length === 0) continue;
-      // On SQLite, the rows go as one JSON text (insertAsJson). Escaping them into SQL text (leaf
-      // bytes as hex), which Sequelize then trims and lower-cases whole, cost more than SQLite's own
+      // On SQLite, the rows go as JSON text (jsonInserts). Escaping them into SQL text (leaf bytes
+      // as hex), which Sequelize then trims and lower-cases whole, cost more than SQLite's own
       // work, and Sequelize's bound parameters grow with their square (1,000 rows of 8 columns:
       // 450 ms against 11 ms). Dates keep Sequelize's own text form.
       const plan = sqlite ? jsonInsertPlan(rows) : null;
-      if (sqlite && plan) await insertAsJson(sqlite, table, rows, plan);
-      else await qi.bulkInsert(table, rows, { transaction });
+      if (plan) statements.push(...jsonInserts(table, rows, plan));
+      else await sequelize.getQueryInterface().bulkInsert(table, rows, { transaction });
     }
     for (const [table, { keys, rows }] of this.upserts) {
       // Few rows (one per key and batch): escaped values, the same statement in both dialects.
       const all = [...rows.values()];
-      for (let i = 0; i < all.length; i += UPDATE_CHUNK) {
-        await sequelize.query(upsertSql(table, keys, all.slice(i, i + UPDATE_CHUNK), (v) => sequelize.escape(v as string)), { transaction });
-      }
+      for (let i = 0; i < all.length; i += UPDATE_CHUNK) statements.push(upsertSql(table, keys, all.slice(i, i + UPDATE_CHUNK), escape));
     }
     for (const [table, byId] of this.updates) {
       // Rows changing the same columns share one statement: SET col = CASE id WHEN … END.
@@ -97,16 +98,17 @@ export class DeferredWrites {
         byColumns.set(key, [...(byColumns.get(key) ?? []), [id, changes]]);
       }
       for (const [key, entries] of byColumns) {
-        for (let i = 0; i < entries.length; i += UPDATE_CHUNK) {
-          await sequelize.query(caseUpdate(table, key.split(','), entries.slice(i, i + UPDATE_CHUNK), dialect, (v) => sequelize.escape(v as string)), { transaction });
-        }
+        for (let i = 0; i < entries.length; i += UPDATE_CHUNK) statements.push(caseUpdate(table, key.split(','), entries.slice(i, i + UPDATE_CHUNK), dialect, escape));
       }
     }
+    if (statements.length === 0) return;
+    if (sqlite) await new Promise<void>((resolve, reject) => sqlite.exec(statements.join(';\n'), (err) => (err ? reject(err) : resolve())));
+    else for (const sql of statements) await sequelize.query(sql, { transaction });
   }
 }
 
 interface RawSqlite {
-  run(sql: string, params: unknown[], callback: (err: Error | null) => void): void;
+  exec(sql: string, callback: (err: Error | null) => void): void;
 }
 
 /** Rows per INSERT: each statement's JSON stays around a megabyte. */
@@ -130,7 +132,9 @@ function jsonInsertPlan(rows: Record<string, unknown>[]): JsonInsertPlan | null 
   if (!SQLITE_HAS_UNHEX) return null;
   const kinds = new Map<string, 'bytes' | 'other' | 'empty'>();
   for (const row of rows) {
-    for (const [column, value] of Object.entries(row)) {
+    // for-in, not Object.entries: no array of pairs per row (a batch holds thousands of rows).
+    for (const column in row) {
+      const value = row[column];
       let kind: 'bytes' | 'other' | 'empty';
       if (value === null || value === undefined) kind = 'empty';
       else if (value instanceof Uint8Array) kind = 'bytes';
@@ -147,16 +151,19 @@ function jsonInsertPlan(rows: Record<string, unknown>[]): JsonInsertPlan | null 
 }
 
 /**
- * INSERT … SELECT from json_each(?): the rows bound as one JSON array of arrays, which SQLite
- * takes apart in its own thread. Binding each value through node-sqlite3 cost the server thread
- * about a microsecond per value; this halves the server thread's part and lowers the total (SQLite
+ * INSERT … SELECT from json_each('…'): the rows as one JSON array of arrays, which SQLite takes
+ * apart in its own thread. Binding each value through node-sqlite3 cost the server thread about
+ * a microsecond per value; this halves the server thread's part and lowers the total (SQLite
  * micro-benchmark: 8-11 µs of server thread per event and log row pair down to 3-6, 28-38 µs of
- * CPU down to 24-36). Byte columns travel as hex and come back through unhex(); `->>` gives TEXT
- * for strings and INTEGER or REAL for numbers, as binding them did.
+ * CPU down to 24-36). The JSON is a string literal, so the statements can share one exec: JSON
+ * text holds no raw control characters, and doubling its single quotes is all a SQLite literal
+ * needs. Byte columns travel as hex and come back through unhex(); `->>` gives TEXT for strings
+ * and INTEGER or REAL for numbers, as binding them did.
  */
-async function insertAsJson(connection: RawSqlite, table: string, rows: Record<string, unknown>[], { columns, bytes }: JsonInsertPlan): Promise<void> {
+function jsonInserts(table: string, rows: Record<string, unknown>[], { columns, bytes }: JsonInsertPlan): string[] {
   const select = columns.map((_, k) => (bytes[k] ? `unhex(value ->> ${k})` : `value ->> ${k}`)).join(', ');
-  const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM json_each(?)`;
+  const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM json_each(`;
+  const statements: string[] = [];
   for (let i = 0; i < rows.length; i += JSON_ROWS) {
     const tuples = rows.slice(i, i + JSON_ROWS).map((row) =>
       columns.map((column, k) => {
@@ -166,8 +173,9 @@ async function insertAsJson(connection: RawSqlite, table: string, rows: Record<s
       }),
     );
     const json = JSON.stringify(tuples);
-    await new Promise<void>((resolve, reject) => connection.run(sql, [json], (err) => (err ? reject(err) : resolve())));
+    statements.push(`${head}'${json.includes("'") ? json.replaceAll("'", "''") : json}')`);
   }
+  return statements;
 }
 
 /** Values escaped by the dialect, for the reason given in flush(). */
