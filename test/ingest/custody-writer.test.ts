@@ -60,6 +60,64 @@ describe.each(dialects)('custody writer on %s', (dialect) => {
     expect(await f.store.size()).toBe(42);
   });
 
+  describe('urgent jobs and batches', () => {
+    let commits: string[][];
+    const job = (name: string, extra: { urgent?: boolean; waitMs?: number; meanwhile?: () => void } = {}): Promise<unknown> =>
+      f.writer.submit({ urgent: extra.urgent, lane: name, run: async (ctx) => {
+        // Jobs submitted from inside a running one queue up behind it, whatever the timing.
+        extra.meanwhile?.();
+        if (extra.waitMs) await new Promise((resolve) => setTimeout(resolve, extra.waitMs));
+        return (await ctx.append({ type: 'test.event', name })).index;
+      } });
+    const later: Promise<unknown>[] = [];
+    const submit = (...jobs: (() => Promise<unknown>)[]) => () => jobs.forEach((make) => later.push(make()));
+    const settled = async () => {
+      while (later.length > 0) await later.pop();
+    };
+
+    async function start(): Promise<void> {
+      f = await writerFixture(dialect);
+      commits = [];
+      f.bus.on('custody.committed', ({ leaves }) => commits.push(leaves.map((l) => String(l.event.name))));
+    }
+
+    it('takes an urgent job into the running batch: one commit for the person at the door, not that one and then their own', async () => {
+      await start();
+      const normals = Array.from({ length: 5 }, (_, i) => () => job(`n${i}`, { waitMs: 2, meanwhile: i === 0 ? submit(() => job('badge', { urgent: true })) : undefined }));
+      await job('first', { waitMs: 5, meanwhile: submit(...normals) });
+      await settled();
+      expect(commits).toEqual([['first'], ['n0', 'badge'], ['n1', 'n2', 'n3', 'n4']]);
+    });
+
+    it('checks an urgent job that jumps into a running batch against the keys already stored', async () => {
+      await start();
+      // A key counts as stored once its device_events row is.
+      await f.writer.submit({ idempotencyKey: 'badge-7', run: async (ctx) => {
+        const leaf = await ctx.append({ type: 'test.event', name: 'badge-7' });
+        ctx.insertLater('device_events', { id: 'e7', idempotency_key: 'badge-7', device_id: 'door', kind: 'badge', payload: '{}', ts_device: null, ts_received: new Date().toISOString(), log_index: leaf.index });
+      } });
+      let replay: Promise<{ duplicate: boolean }> | null = null;
+      const resend = () => (replay = f.writer.submit({ urgent: true, lane: 'door', idempotencyKey: 'badge-7', run: async (ctx) => ctx.append({ type: 'test.event', name: 'again' }) }));
+      await job('first', { waitMs: 5, meanwhile: submit(() => job('n0', { waitMs: 2, meanwhile: resend }), () => job('n1')) });
+      await settled();
+      expect(await replay).toEqual({ duplicate: true });
+      expect(commits).toEqual([['badge-7'], ['first'], ['n0'], ['n1']]);
+    });
+
+    it('lets normal jobs ride behind urgent ones for a short budget, never ahead of them', async () => {
+      await start();
+      await job('first', { waitMs: 5, meanwhile: submit(() => job('n1'), () => job('n2'), () => job('badge', { urgent: true })) });
+      await settled();
+      expect(commits).toEqual([['first'], ['badge', 'n1', 'n2']]);
+
+      // Past the budget (10 ms), the riders wait for the next commit.
+      commits.length = 0;
+      await job('second', { waitMs: 5, meanwhile: submit(() => job('slow', { waitMs: 30 }), () => job('n3'), () => job('badge2', { urgent: true })) });
+      await settled();
+      expect(commits).toEqual([['second'], ['badge2', 'slow'], ['n3']]);
+    });
+  });
+
   it('ends a batch after its time budget, so a commit is never held behind a flood', async () => {
     f = await writerFixture(dialect, { maxBatchMs: 5 });
     let commits = 0;
