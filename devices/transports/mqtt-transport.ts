@@ -139,13 +139,15 @@ export class MqttTransport {
 
   /**
    * Only a stored (or already stored) read is acknowledged; anything else is resent by the device.
-   * A commit settles its reads in one turn of the event loop, so holding acks to the next turn
-   * sends a board one message per commit instead of one per read: under a flood about a quarter
-   * of the broker's and the boards' work per read.
+   * A commit settles its reads in one run of promise callbacks, so holding acks until that run
+   * is over sends a board one message per commit instead of one per read: under a flood about a
+   * quarter of the broker's and the boards' work per read. process.nextTick, called from a
+   * promise callback, runs just after the run, not a turn later: setImmediate held every ack
+   * behind the next turn's ingress, and boards that wait for acks then wait longer.
    */
   private acknowledge(group: BoardGroup, dedupeHint: string, outcome: IngestOutcome): void {
     if (outcome.status === 'refused' || !this.link || !group.codec.acknowledge) return;
-    if (this.pendingAcks.size === 0) setImmediate(() => this.sendAcks());
+    if (this.pendingAcks.size === 0) process.nextTick(() => this.sendAcks());
     const hints = this.pendingAcks.get(group);
     if (hints) hints.push(dedupeHint);
     else this.pendingAcks.set(group, [dedupeHint]);
