@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { MqttLink, MqttMessageHandler, MqttPublishOptions } from '../../devices/transports/mqtt-link';
 import type { Logger } from '../shared/logger';
-import { packPayloads, unpackPayloads, type BrokerThreadConfig, type FromBroker, type ToBroker } from './thread-protocol';
+import { packPayloads, packTopics, unpackPayloads, unpackTopics, type BrokerThreadConfig, type FromBroker, type ToBroker } from './thread-protocol';
 
 /** What the office server needs of its embedded broker, wherever it runs. */
 export interface BrokerHandle {
@@ -72,7 +72,11 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
     outgoing = [];
     if (batch.length === 0 || !alive) return;
     const payloads = packPayloads(batch.map((p) => p.payload));
-    send({ t: 'publish', items: batch.map((p) => p.item), payloads }, [payloads.bytes]);
+    const ids = Float64Array.from(batch, (p) => p.item.id);
+    const links = Int32Array.from(batch, (p) => p.item.link);
+    const qos = Uint8Array.from(batch, (p) => p.item.qos);
+    const topics = packTopics(batch.map((p) => p.item.topic));
+    send({ t: 'publish', ids, links, qos, topics, payloads }, [payloads.bytes, ids.buffer, links.buffer, qos.buffer, topics.ends.buffer]);
   };
   const failPending = (why: string) => {
     for (const { reject } of requests.values()) reject(new Error(`the MQTT broker thread has stopped: ${why}`));
@@ -84,22 +88,25 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
     switch (message.t) {
       case 'messages': {
         const payloads = unpackPayloads(message.payloads);
-        message.items.forEach(({ link, topic }, i) => {
+        const topics = unpackTopics(message.topics);
+        message.links.forEach((link, i) => {
           try {
-            handlers.get(link)?.(topic, payloads[i]!);
+            handlers.get(link)?.(topics[i]!, payloads[i]!);
           } catch (err) {
-            log.error({ err: (err as Error).message, topic }, 'mqtt message handler failed');
+            log.error({ err: (err as Error).message, topic: topics[i] }, 'mqtt message handler failed');
           }
         });
-        send({ t: 'settled', through: message.first + message.items.length - 1 });
+        send({ t: 'settled', through: message.first + message.links.length - 1 });
         break;
       }
       case 'done':
-        for (const { id, error } of message.results) {
-          const pending = requests.get(id);
+        for (const { id, error } of message.failed) {
+          requests.get(id)?.reject(new Error(error));
           requests.delete(id);
-          if (error === undefined) pending?.resolve();
-          else pending?.reject(new Error(error));
+        }
+        for (const id of message.ids) {
+          requests.get(id)?.resolve();
+          requests.delete(id);
         }
         break;
       case 'clients':

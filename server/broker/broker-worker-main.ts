@@ -4,7 +4,7 @@ import type { Logger } from '../shared/logger';
 import { osThreadId } from '../shared/os-thread';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker';
 import { openBrokerAccess } from './office-accounts';
-import { packPayloads, unpackPayloads, type BrokerThreadConfig, type FromBroker, type LogLevel, type ToBroker } from './thread-protocol';
+import { packPayloads, packTopics, unpackPayloads, unpackTopics, type BrokerThreadConfig, type FromBroker, type LogLevel, type ToBroker } from './thread-protocol';
 
 /**
  * The broker thread: the embedded broker (embedded-broker.ts, unchanged: logins, ACLs, sockets,
@@ -90,20 +90,26 @@ class Deliveries {
     this.batch = [];
     if (batch.length === 0) return;
     const payloads = packPayloads(batch.map((d) => d.payload));
-    post({ t: 'messages', first: this.batchFirst, items: batch.map(({ link, topic }) => ({ link, topic })), payloads }, [payloads.bytes]);
+    const links = Int32Array.from(batch, (d) => d.link);
+    const topics = packTopics(batch.map((d) => d.topic));
+    post({ t: 'messages', first: this.batchFirst, links, topics, payloads }, [payloads.bytes, links.buffer, topics.ends.buffer]);
   }
 }
 
 class Results {
-  private results: { id: number; error?: string }[] = [];
+  private ids: number[] = [];
+  private failed: { id: number; error: string }[] = [];
   add(id: number, error?: string): void {
-    if (this.results.length === 0) setImmediate(() => this.flush());
-    this.results.push(error === undefined ? { id } : { id, error });
+    if (this.ids.length === 0 && this.failed.length === 0) setImmediate(() => this.flush());
+    if (error === undefined) this.ids.push(id);
+    else this.failed.push({ id, error });
   }
   private flush(): void {
-    const results = this.results;
-    this.results = [];
-    post({ t: 'done', results });
+    const ids = Float64Array.from(this.ids);
+    const failed = this.failed;
+    this.ids = [];
+    this.failed = [];
+    post({ t: 'done', ids, failed }, [ids.buffer]);
   }
 }
 
@@ -143,7 +149,8 @@ async function main(): Promise<void> {
         break;
       case 'publish': {
         const payloads = unpackPayloads(message.payloads);
-        message.items.forEach((item, i) => answer(item.id, linkOf(item.link).publish(item.topic, payloads[i]!, { qos: item.qos, retain: false })));
+        const topics = unpackTopics(message.topics);
+        message.ids.forEach((id, i) => answer(id, linkOf(message.links[i]!).publish(topics[i]!, payloads[i]!, { qos: message.qos[i] === 1 ? 1 : 0, retain: false })));
         break;
       }
       case 'settled':
