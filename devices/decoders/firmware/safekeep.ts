@@ -28,7 +28,7 @@ import { payloadText, toUtc } from './common';
  * The idempotency key is `<deviceId>:<boot>:<seq>` (`dedupeHint` carries `<boot>:<seq>`): a QoS 1
  * duplicate or a replay is stored once. The device keeps every read until the server acks its
  * (boot, seq), which the server does once the read is stored, and republishes un-acked reads in
- * order after reconnecting. One ack names reads of one boot the server stored in one turn, in
+ * order after reconnecting. One ack names reads of one boot the server stored in one commit, in
  * order of storing (not always of seq), at most MAX_SEQS_PER_ACK of them (a payload under 1 KB,
  * for boards with small MQTT buffers): a busy board gets a message per commit, not per read.
  * Scheme version safekeep-mqtt/2 (devices/firmware-config/safekeep.ts); /1 acked one read each.
