@@ -109,12 +109,13 @@ export class CustodyWriter {
   private async readStart(keys: readonly string[], transaction: Transaction): Promise<{ tail: { idx: number | string; leaf: Buffer } | undefined; existing: Set<string> }> {
     const { sequelize, dialect } = this.options.db;
     const tail = 'SELECT idx, leaf, NULL AS idempotency_key FROM (SELECT idx, leaf FROM log_entries ORDER BY idx DESC LIMIT 1) AS tail';
-    // The keys travel as one JSON text: escaping hundreds of them one by one into the SQL cost more.
-    const list = dialect === 'postgres' ? 'SELECT jsonb_array_elements_text(CAST(:keys AS jsonb))' : 'SELECT value FROM json_each(:keys)';
-    const stored = `SELECT NULL, NULL, idempotency_key FROM device_events WHERE idempotency_key IN (${list})`;
+    // On SQLite the keys travel as one JSON text: escaping hundreds of them one by one into the SQL
+    // cost more. PostgreSQL's jsonb refuses some strings a key may hold (NUL), so it gets the list.
+    const json = dialect === 'sqlite';
+    const stored = `SELECT NULL, NULL, idempotency_key FROM device_events WHERE idempotency_key IN (${json ? 'SELECT value FROM json_each(:keys)' : ':keys'})`;
     const rows = await sequelize.query<{ idx: number | string | null; leaf: Buffer | null; idempotency_key: string | null }>(
       keys.length > 0 ? `${tail} UNION ALL ${stored}` : tail,
-      { type: QueryTypes.SELECT, transaction, ...(keys.length > 0 ? { replacements: { keys: JSON.stringify(keys) } } : {}) },
+      { type: QueryTypes.SELECT, transaction, ...(keys.length > 0 ? { replacements: { keys: json ? JSON.stringify(keys) : keys } } : {}) },
     );
     const existing = new Set<string>();
     let last: { idx: number | string; leaf: Buffer } | undefined;
@@ -190,20 +191,26 @@ export class CustodyWriter {
   /** Commits the batch's jobs from the first until `limits` say stop; returns how many ran. */
   private async commitBatch(batch: Pending[], limits: BatchLimits): Promise<number> {
     let outcomes: JobOutcome<unknown>[];
+    const progress = { started: 0 };
     try {
-      outcomes = await this.runInTransaction(batch, limits);
+      outcomes = await this.runInTransaction(batch, limits, progress);
     } catch (err) {
       if (isDiskFull(err)) {
         this.halt(batch, 'the disk is full');
         return batch.length;
       }
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
+      // Only the jobs the transaction started are retried; the rest go back to the queue.
+      const tried = batch.slice(0, Math.max(1, progress.started));
+      if (tried.length === 1) {
+        tried[0]!.reject(err);
         return 1;
       }
       // Find the culprit: each job alone, in order, so the others still commit.
-      for (const pending of batch) await this.commitBatch([pending], ALL_OF_IT);
-      return batch.length;
+      for (const pending of tried) {
+        if (this.halted) pending.reject(new WriterHaltedError(this.halted.reason));
+        else await this.commitBatch([pending], ALL_OF_IT);
+      }
+      return tried.length;
     }
     const leaves: CommittedLeaf[] = [];
     outcomes.forEach((outcome, i) => {
@@ -220,7 +227,7 @@ export class CustodyWriter {
    * place, so the person at the door waits for this one commit instead of for it and then one of
    * their own. `batch` is changed in place to the jobs this transaction took.
    */
-  private async runInTransaction(batch: Pending[], { mustRun, budgetMs, yieldToUrgent }: BatchLimits): Promise<JobOutcome<unknown>[]> {
+  private async runInTransaction(batch: Pending[], { mustRun, budgetMs, yieldToUrgent }: BatchLimits, progress: { started: number }): Promise<JobOutcome<unknown>[]> {
     const { sequelize } = this.options.db;
     // IMMEDIATE takes SQLite's write lock up front, so a second process (a CLI checkpoint) waits instead of failing.
     const type = this.options.db.dialect === 'sqlite' ? Transaction.TYPES.IMMEDIATE : undefined;
@@ -242,13 +249,14 @@ export class CustodyWriter {
         if (i >= Math.max(mustRun, 1) && !jumped) {
           if (yieldToUrgent && this.queue.urgentWaiting) {
             jumped = true;
-            const { items: urgent } = this.queue.take(this.maxBatch);
+            const { items: urgent } = this.queue.take(Math.max(1, this.maxBatch - i));
             this.queue.putBack(batch.splice(i, batch.length - i, ...urgent));
             // (The tail it reads again is unchanged: this batch's rows are written at its end.)
             for (const key of (await this.readStart(keysOf(urgent), transaction)).existing) existing.add(key);
           } else if (performance.now() - started > budgetMs) break;
         }
         const { job } = batch[i]!;
+        progress.started = i + 1;
         if (job.idempotencyKey !== undefined && existing.has(job.idempotencyKey)) {
           results.push({ duplicate: true });
           continue;

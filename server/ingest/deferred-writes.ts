@@ -83,7 +83,11 @@ export class DeferredWrites {
       // 450 ms against 11 ms). Dates keep Sequelize's own text form.
       const plan = sqlite ? jsonInsertPlan(rows) : null;
       if (plan) statements.push(...jsonInserts(table, rows, plan));
-      else await sequelize.getQueryInterface().bulkInsert(table, rows, { transaction });
+      else {
+        // Tables keep their order (the log first): what is gathered goes before this one.
+        await this.run(statements.splice(0), sequelize, transaction);
+        await sequelize.getQueryInterface().bulkInsert(table, rows, { transaction });
+      }
     }
     for (const [table, { keys, rows }] of this.upserts) {
       // Few rows (one per key and batch): escaped values, the same statement in both dialects.
@@ -101,7 +105,12 @@ export class DeferredWrites {
         for (let i = 0; i < entries.length; i += UPDATE_CHUNK) statements.push(caseUpdate(table, key.split(','), entries.slice(i, i + UPDATE_CHUNK), dialect, escape));
       }
     }
+    await this.run(statements, sequelize, transaction);
+  }
+
+  private async run(statements: string[], sequelize: Sequelize, transaction: Transaction): Promise<void> {
     if (statements.length === 0) return;
+    const sqlite = sequelize.getDialect() === 'sqlite' ? (transaction as unknown as { connection?: RawSqlite }).connection : undefined;
     if (sqlite) await new Promise<void>((resolve, reject) => sqlite.exec(statements.join(';\n'), (err) => (err ? reject(err) : resolve())));
     else for (const sql of statements) await sequelize.query(sql, { transaction });
   }

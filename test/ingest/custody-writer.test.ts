@@ -104,6 +104,19 @@ describe.each(dialects)('custody writer on %s', (dialect) => {
       expect(commits).toEqual([['badge-7'], ['first'], ['n0'], ['n1']]);
     });
 
+    it('retries alone only the jobs a failed batch had started: the rest commit together', async () => {
+      await start();
+      const failing = () => f.writer.submit({ urgent: true, lane: 'door', run: async () => { throw new Error('refused'); } });
+      let refused: Promise<unknown> | null = null;
+      await job('first', { waitMs: 5, meanwhile: submit(...['n1', 'n2', 'n3'].map((name) => () => job(name)), () => {
+        refused = failing();
+        return refused.catch(() => undefined);
+      }) });
+      await expect(refused).rejects.toThrow('refused');
+      await settled();
+      expect(commits).toEqual([['first'], ['n1', 'n2', 'n3']]);
+    });
+
     it('lets normal jobs ride behind urgent ones for a short budget, never ahead of them', async () => {
       await start();
       await job('first', { waitMs: 5, meanwhile: submit(() => job('n1'), () => job('n2'), () => job('badge', { urgent: true })) });
