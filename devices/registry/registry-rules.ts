@@ -87,18 +87,18 @@ export function debounceSubject(event: DeviceEvent): string | undefined {
 }
 
 export function decide(state: DeviceState, event: DeviceEvent, now: number, policy: RegistryPolicy): Decision {
-  let next: DeviceState = { ...state, lastSeenAt: now };
+  // One new state per read, built at the end: this runs for every read a device sends.
   const cameOnline = event.kind !== 'availability' && state.states.availability === 'offline';
-  if (cameOnline) next = { ...next, states: { ...next.states, availability: 'online' } };
+  let states = cameOnline ? { ...state.states, availability: 'online' } : state.states;
 
-  if (event.kind === 'heartbeat') return { state: { ...next, heartbeats: true }, outcome: 'absorbed', cameOnline };
+  if (event.kind === 'heartbeat') return { state: { ...state, lastSeenAt: now, states, heartbeats: true }, outcome: 'absorbed', cameOnline };
 
+  let { floodWindowStart, floodCount } = state;
   if (FLOOD_COUNTED.has(event.kind)) {
-    const fresh = now - state.floodWindowStart >= policy.floodWindowMs || now < state.floodWindowStart;
-    const floodWindowStart = fresh ? now : state.floodWindowStart;
-    const floodCount = (fresh ? 0 : state.floodCount) + 1;
-    next = { ...next, floodWindowStart, floodCount };
-    if (floodCount > policy.floodLimit) return { state: next, outcome: 'flooded', cameOnline };
+    const fresh = now - floodWindowStart >= policy.floodWindowMs || now < floodWindowStart;
+    if (fresh) floodWindowStart = now;
+    floodCount = (fresh ? 0 : floodCount) + 1;
+    if (floodCount > policy.floodLimit) return { state: { ...state, lastSeenAt: now, states, floodWindowStart, floodCount }, outcome: 'flooded', cameOnline };
   }
 
   const subject = debounceSubject(event);
@@ -106,19 +106,18 @@ export function decide(state: DeviceState, event: DeviceEvent, now: number, poli
     const last = state.recent.get(subject);
     const recent = pruned(state.recent, now, policy.debounceMs);
     recent.set(subject, now);
-    next = { ...next, recent };
     const repeat = last !== undefined && now - last < policy.debounceMs && now >= last;
-    return { state: next, outcome: repeat ? 'debounced' : 'emit', cameOnline };
+    return { state: { ...state, lastSeenAt: now, states, floodWindowStart, floodCount, recent }, outcome: repeat ? 'debounced' : 'emit', cameOnline };
   }
 
+  let outcome: Outcome = 'emit';
   if (event.kind === 'door' || event.kind === 'lock' || event.kind === 'availability') {
-    const unchanged = next.states[event.kind] === event.state;
-    next = { ...next, states: { ...next.states, [event.kind]: event.state } };
     // cameOnline already recorded 'online' for non-availability kinds; an availability event
     // speaks for itself.
-    return { state: next, outcome: unchanged ? 'collapsed' : 'emit', cameOnline };
+    if (states[event.kind] === event.state) outcome = 'collapsed';
+    else states = { ...states, [event.kind]: event.state };
   }
-  return { state: next, outcome: 'emit', cameOnline };
+  return { state: { ...state, lastSeenAt: now, states, floodWindowStart, floodCount }, outcome, cameOnline };
 }
 
 /**
