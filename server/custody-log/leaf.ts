@@ -65,9 +65,17 @@ const STRING_FIELDS = ['type', 'ts_server', 'ts_device', 'device', 'actor', 'rec
 
 /** Canonical leaf bytes of `event`. Throws an Error naming the offending path on invalid input. */
 export function encodeLeaf(event: LeafEvent): Buffer {
-  checkEvent(event);
   // One allocation: the ASCII prefix is also valid UTF-8.
-  return Buffer.from(LEAF_PREFIX + canonicalJson(event), 'utf8');
+  return Buffer.from(encodeLeafText(event), 'utf8');
+}
+
+/**
+ * The leaf as text: its bytes are exactly this string's UTF-8 (checkEvent admits no lone
+ * surrogates). The writer hashes and stores it without making the bytes in between.
+ */
+export function encodeLeafText(event: LeafEvent): string {
+  checkEvent(event);
+  return LEAF_PREFIX + canonicalJson(event);
 }
 
 /**

@@ -37,6 +37,17 @@ export function hashLeaf(leaf: Uint8Array): Buffer {
   return sha256(leafScratch.subarray(0, need));
 }
 
+/** hashLeaf of the UTF-8 bytes of `text`, written straight into the scratch buffer. */
+export function hashLeafText(text: string): Buffer {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const most = text.length * 3 + 1;
+  if (most > LEAF_SCRATCH_MAX) return hashLeaf(Buffer.from(text, 'utf8'));
+  if (most > leafScratch.length) leafScratch = Buffer.alloc(Math.min(LEAF_SCRATCH_MAX, Math.max(most, leafScratch.length * 2)));
+  leafScratch[0] = 0x00;
+  const written = leafScratch.write(text, 1, 'utf8');
+  return sha256(leafScratch.subarray(0, written + 1));
+}
+
 /** RFC 6962 interior node hash: SHA-256(0x01 || left || right). */
 export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
   if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {

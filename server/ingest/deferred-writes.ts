@@ -70,7 +70,7 @@ export class DeferredWrites {
 
   async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
     const dialect = sequelize.getDialect();
-    const escape = (value: unknown) => sequelize.escape(value as string);
+    const escape = (value: unknown) => sequelize.escape(driverValue(value) as string);
     const sqlite = dialect === 'sqlite' ? (transaction as unknown as { connection?: RawSqlite }).connection : undefined;
     // On SQLite every statement goes in one exec: each call is a round trip through the server
     // thread's event loop, which under load waits behind a turn of ingress work (several ms each).
@@ -86,7 +86,7 @@ export class DeferredWrites {
       else {
         // Tables keep their order (the log first): what is gathered goes before this one.
         await this.run(statements.splice(0), sequelize, transaction);
-        await sequelize.getQueryInterface().bulkInsert(table, rows, { transaction });
+        await sequelize.getQueryInterface().bulkInsert(table, rows.map(withDriverValues), { transaction });
       }
     }
     for (const [table, { keys, rows }] of this.upserts) {
@@ -126,10 +126,29 @@ const JSON_ROWS = 1_000;
 /** unhex() came with SQLite 3.41; a build against an older system library takes the slower path. */
 const SQLITE_HAS_UNHEX = (sqlite3 as unknown as { VERSION_NUMBER: number }).VERSION_NUMBER >= 3_041_000;
 
+/**
+ * Bytes that are the UTF-8 of a string (a custody-log leaf): stored as those bytes, but sent to
+ * SQLite as the text, which is half the size of hex and needs no hex made or undone.
+ */
+export class Utf8Bytes {
+  constructor(readonly text: string) {}
+
+  toBuffer(): Buffer {
+    return Buffer.from(this.text, 'utf8');
+  }
+}
+
+/** A row's values as the database driver takes them. */
+function driverValue(value: unknown): unknown {
+  return value instanceof Utf8Bytes ? value.toBuffer() : value;
+}
+
+type ColumnKind = 'bytes' | 'utf8' | 'other' | 'empty';
+
 interface JsonInsertPlan {
   columns: string[];
-  /** Per column: it holds bytes (or nothing), sent as hex. */
-  bytes: boolean[];
+  /** Per column what it holds (or nothing): bytes go as hex, Utf8Bytes as their text. */
+  kinds: ColumnKind[];
 }
 
 /**
@@ -139,14 +158,15 @@ interface JsonInsertPlan {
  */
 function jsonInsertPlan(rows: Record<string, unknown>[]): JsonInsertPlan | null {
   if (!SQLITE_HAS_UNHEX) return null;
-  const kinds = new Map<string, 'bytes' | 'other' | 'empty'>();
+  const kinds = new Map<string, ColumnKind>();
   for (const row of rows) {
     // for-in, not Object.entries: no array of pairs per row (a batch holds thousands of rows).
     for (const column in row) {
       const value = row[column];
-      let kind: 'bytes' | 'other' | 'empty';
+      let kind: ColumnKind;
       if (value === null || value === undefined) kind = 'empty';
       else if (value instanceof Uint8Array) kind = 'bytes';
+      else if (value instanceof Utf8Bytes) kind = 'utf8';
       else if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) kind = 'other';
       else return null;
       const seen = kinds.get(column);
@@ -156,7 +176,7 @@ function jsonInsertPlan(rows: Record<string, unknown>[]): JsonInsertPlan | null 
   }
   const columns = [...kinds.keys()];
   for (const column of columns) checkIdentifier(column);
-  return { columns, bytes: columns.map((column) => kinds.get(column) === 'bytes') };
+  return { columns, kinds: columns.map((column) => kinds.get(column)!) };
 }
 
 /**
@@ -169,8 +189,8 @@ function jsonInsertPlan(rows: Record<string, unknown>[]): JsonInsertPlan | null 
  * needs. Byte columns travel as hex and come back through unhex(); `->>` gives TEXT for strings
  * and INTEGER or REAL for numbers, as binding them did.
  */
-function jsonInserts(table: string, rows: Record<string, unknown>[], { columns, bytes }: JsonInsertPlan): string[] {
-  const select = columns.map((_, k) => (bytes[k] ? `unhex(value ->> ${k})` : `value ->> ${k}`)).join(', ');
+function jsonInserts(table: string, rows: Record<string, unknown>[], { columns, kinds }: JsonInsertPlan): string[] {
+  const select = columns.map((_, k) => (kinds[k] === 'bytes' ? `unhex(value ->> ${k})` : kinds[k] === 'utf8' ? `CAST(value ->> ${k} AS BLOB)` : `value ->> ${k}`)).join(', ');
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM json_each(`;
   const statements: string[] = [];
   for (let i = 0; i < rows.length; i += JSON_ROWS) {
@@ -178,13 +198,22 @@ function jsonInserts(table: string, rows: Record<string, unknown>[], { columns, 
       columns.map((column, k) => {
         const value = row[column];
         if (value === undefined || value === null) return null;
-        return bytes[k] ? Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength).toString('hex') : value;
+        if (kinds[k] === 'bytes') return Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength).toString('hex');
+        return kinds[k] === 'utf8' ? (value as Utf8Bytes).text : value;
       }),
     );
     const json = JSON.stringify(tuples);
     statements.push(`${head}'${json.includes("'") ? json.replaceAll("'", "''") : json}')`);
   }
   return statements;
+}
+
+function withDriverValues(row: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | null = null;
+  for (const column in row) {
+    if (row[column] instanceof Utf8Bytes) (copy ??= { ...row })[column] = driverValue(row[column]);
+  }
+  return copy ?? row;
 }
 
 /** Values escaped by the dialect, for the reason given in flush(). */

@@ -1,7 +1,7 @@
 import type { Transaction } from 'sequelize';
-import { encodeLeaf, type LeafEvent } from '../custody-log/leaf';
-import { hashLeaf } from '../custody-log/merkle';
-import { DeferredWrites } from './deferred-writes';
+import { encodeLeafText, type LeafEvent } from '../custody-log/leaf';
+import { hashLeafText } from '../custody-log/merkle';
+import { DeferredWrites, Utf8Bytes } from './deferred-writes';
 import type { RecordHead, RecordHeads } from './record-heads';
 import { nextTimestamp } from './timestamp-sequencer';
 
@@ -63,11 +63,11 @@ export class WriteBatch {
       event.record_seq = (head?.seq ?? 0) + 1;
       if (head) event.record_prev = head.hash;
     }
-    const leaf = encodeLeaf(event);
-    const leafHash = hashLeaf(leaf);
+    const leaf = encodeLeafText(event);
+    const leafHash = hashLeafText(leaf);
     const index = this.nextIndex++;
     if (recordId) this.heads.set(recordId, { seq: event.record_seq!, hash: leafHash.toString('hex') });
-    this.later.insert('log_entries', { idx: index, leaf, leaf_hash: leafHash, record_id: recordId ?? null, record_seq: event.record_seq ?? null });
+    this.later.insert('log_entries', { idx: index, leaf: new Utf8Bytes(leaf), leaf_hash: leafHash, record_id: recordId ?? null, record_seq: event.record_seq ?? null });
     return { index, leafHash, event };
   }
 }

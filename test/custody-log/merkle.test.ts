@@ -5,6 +5,7 @@ import {
   consistencyProof,
   hashChildren,
   hashLeaf,
+  hashLeafText,
   inclusionProof,
   rootOf,
   verifyConsistency,
@@ -49,6 +50,14 @@ describe('Merkle tree hashing (RFC 6962)', () => {
     const reference = createHash('sha256').update(Buffer.of(0)).update(big).digest();
     expect(hashLeaf(big).equals(reference)).toBe(true);
     expect(hashLeaf(big.subarray(0, 3000)).equals(createHash('sha256').update(Buffer.of(0)).update(big.subarray(0, 3000)).digest())).toBe(true);
+  });
+
+  it('hashes a leaf given as text as the leaf of its UTF-8 bytes, whatever its length and characters', () => {
+    const reference = (text: string) => createHash('sha256').update(Buffer.of(0)).update(Buffer.from(text, 'utf8')).digest();
+    const texts = ['', 'safekeep/event/v1\n{"type":"a"}', 'café ☃ 📁 ' + 'é'.repeat(5000), '📁'.repeat(30_000), 'x'.repeat(70_000)];
+    for (const text of texts) expect(hashLeafText(text).equals(reference(text))).toBe(true);
+    // After a long one, a short one still hashes only its own bytes.
+    expect(hashLeafText('ab').equals(reference('ab'))).toBe(true);
   });
 });
 

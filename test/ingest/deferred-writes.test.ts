@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { QueryTypes } from 'sequelize';
 import { dialectsUnderTest } from '../support/databases';
 import { writerFixture, type WriterFixture } from '../support/writer-fixture';
+import { Utf8Bytes } from '../../server/ingest/deferred-writes';
 
 const dialects = await dialectsUnderTest();
 
@@ -134,5 +135,15 @@ describe.each(dialects)('deferred writes on %s', (dialect) => {
     } });
     const mixed = await f.db.sequelize.query<{ root_hash: Buffer | string }>('SELECT root_hash FROM checkpoints WHERE tree_size IN (8, 9) ORDER BY tree_size', { type: QueryTypes.SELECT });
     expect(mixed.map((r) => Buffer.from(r.root_hash).toString())).toEqual(['ab', 'ab']);
+
+    // Bytes given as the text they are the UTF-8 of (the log's leaves): stored as those bytes.
+    const text = "safekeep/event/v1\n{\"a\":\"café ☃ 📁 O'Brien \\\\ \\\"\"}";
+    await f.writer.submit({ run: async (ctx) => ctx.insertLater('checkpoints', { tree_size: 10, root_hash: new Utf8Bytes(text), note: 'n', created_at: '2026-12-07T01:00:05.000Z' }) });
+    const [leafLike] = await f.db.sequelize.query<{ root_hash: Buffer }>('SELECT root_hash FROM checkpoints WHERE tree_size = 10', { type: QueryTypes.SELECT });
+    expect(Buffer.from(leafLike!.root_hash).equals(Buffer.from(text, 'utf8'))).toBe(true);
+    if (dialect === 'sqlite') {
+      const [type] = await f.db.sequelize.query<{ h: string }>('SELECT typeof(root_hash) AS h FROM checkpoints WHERE tree_size = 10', { type: QueryTypes.SELECT });
+      expect(type).toEqual({ h: 'blob' });
+    }
   });
 });
