@@ -8,10 +8,18 @@ export function nextTimestamp(now: Date, lastMicros: number): { micros: number; 
   return { micros, text: formatMicros(micros) };
 }
 
+// The text up to the second ("2026-12-07T04:47:20."): under load thousands of leaves a second
+// share it, and making it is most of the cost of a timestamp.
+let prefixSecond = Number.NaN;
+let prefix = '';
+
 export function formatMicros(micros: number): string {
-  const ms = Math.floor(micros / 1000);
-  const sub = String(micros % 1000).padStart(3, '0');
-  return `${new Date(ms).toISOString().slice(0, 23)}${sub}Z`;
+  const second = Math.floor(micros / 1_000_000);
+  if (second !== prefixSecond) {
+    prefix = new Date(second * 1000).toISOString().slice(0, 20);
+    prefixSecond = second;
+  }
+  return `${prefix}${String(micros - second * 1_000_000).padStart(6, '0')}Z`;
 }
 
 /** Parses an RFC 3339 UTC time with up to microsecond precision into microseconds since the epoch. */
