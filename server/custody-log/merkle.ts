@@ -29,23 +29,27 @@ nodeScratch[0] = 0x01;
 
 /** RFC 6962 leaf hash: SHA-256(0x00 || leaf bytes). */
 export function hashLeaf(leaf: Uint8Array): Buffer {
-  const need = leaf.length + 1;
-  if (need > LEAF_SCRATCH_MAX) return sha256(Buffer.concat([Buffer.of(0x00), leaf]));
-  if (need > leafScratch.length) leafScratch = Buffer.alloc(Math.min(LEAF_SCRATCH_MAX, Math.max(need, leafScratch.length * 2)));
-  leafScratch[0] = 0x00;
-  leafScratch.set(leaf, 1);
-  return sha256(leafScratch.subarray(0, need));
+  const scratch = leafScratchFor(leaf.length + 1);
+  if (!scratch) return sha256(Buffer.concat([Buffer.of(0x00), leaf]));
+  scratch.set(leaf, 1);
+  return sha256(scratch.subarray(0, leaf.length + 1));
 }
 
 /** hashLeaf of the UTF-8 bytes of `text`, written straight into the scratch buffer. */
 export function hashLeafText(text: string): Buffer {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-  const most = text.length * 3 + 1;
-  if (most > LEAF_SCRATCH_MAX) return hashLeaf(Buffer.from(text, 'utf8'));
-  if (most > leafScratch.length) leafScratch = Buffer.alloc(Math.min(LEAF_SCRATCH_MAX, Math.max(most, leafScratch.length * 2)));
+  const scratch = leafScratchFor(text.length * 3 + 1);
+  if (!scratch) return hashLeaf(Buffer.from(text, 'utf8'));
+  const written = scratch.write(text, 1, 'utf8');
+  return sha256(scratch.subarray(0, written + 1));
+}
+
+/** The leaf scratch buffer, at least `need` bytes and starting with the 0x00 leaf prefix; null past its limit. */
+function leafScratchFor(need: number): Buffer | null {
+  if (need > LEAF_SCRATCH_MAX) return null;
+  if (need > leafScratch.length) leafScratch = Buffer.alloc(Math.min(LEAF_SCRATCH_MAX, Math.max(need, leafScratch.length * 2)));
   leafScratch[0] = 0x00;
-  const written = leafScratch.write(text, 1, 'utf8');
-  return sha256(leafScratch.subarray(0, written + 1));
+  return leafScratch;
 }
 
 /** RFC 6962 interior node hash: SHA-256(0x01 || left || right). */

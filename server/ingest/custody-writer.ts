@@ -26,6 +26,12 @@ export class WriterHaltedError extends Error {
   }
 }
 
+/** The log's last row: where the next leaf's index and timestamp continue from. */
+interface LogTail {
+  idx: number | string;
+  leaf: Buffer;
+}
+
 interface BatchLimits {
   /** The first this many jobs run whatever the budget says (at least one always does). */
   mustRun: number;
@@ -96,7 +102,7 @@ export class CustodyWriter {
   }
 
   async start(): Promise<void> {
-    await this.options.db.sequelize.transaction(async (transaction) => this.syncTail(await this.readStart([], transaction)));
+    await this.options.db.sequelize.transaction(async (transaction) => this.syncTail((await this.readStart([], transaction)).tail));
   }
 
   /**
@@ -106,7 +112,8 @@ export class CustodyWriter {
    * second server by mistake) may have appended since, and the log's indexes, timestamps and
    * record chains must continue from what is really there.
    */
-  private async readStart(keys: readonly string[], transaction: Transaction): Promise<{ tail: { idx: number | string; leaf: Buffer } | undefined; existing: Set<string> }> {
+  private async readStart(keys: readonly string[], transaction: Transaction, withTail = true): Promise<{ tail: LogTail | undefined; existing: Set<string> }> {
+    if (!withTail && keys.length === 0) return { tail: undefined, existing: new Set() };
     const { sequelize, dialect } = this.options.db;
     const tail = 'SELECT idx, leaf, NULL AS idempotency_key FROM (SELECT idx, leaf FROM log_entries ORDER BY idx DESC LIMIT 1) AS tail';
     // On SQLite the keys travel as one JSON text: escaping hundreds of them one by one into the SQL
@@ -114,11 +121,11 @@ export class CustodyWriter {
     const json = dialect === 'sqlite';
     const stored = `SELECT NULL, NULL, idempotency_key FROM device_events WHERE idempotency_key IN (${json ? 'SELECT value FROM json_each(:keys)' : ':keys'})`;
     const rows = await sequelize.query<{ idx: number | string | null; leaf: Buffer | null; idempotency_key: string | null }>(
-      keys.length > 0 ? `${tail} UNION ALL ${stored}` : tail,
+      [...(withTail ? [tail] : []), ...(keys.length > 0 ? [stored] : [])].join(' UNION ALL '),
       { type: QueryTypes.SELECT, transaction, ...(keys.length > 0 ? { replacements: { keys: json ? JSON.stringify(keys) : keys } } : {}) },
     );
     const existing = new Set<string>();
-    let last: { idx: number | string; leaf: Buffer } | undefined;
+    let last: LogTail | undefined;
     for (const row of rows) {
       if (row.idempotency_key !== null) existing.add(row.idempotency_key);
       else if (row.idx !== null && row.leaf !== null) last = { idx: row.idx, leaf: row.leaf };
@@ -126,7 +133,7 @@ export class CustodyWriter {
     return { tail: last, existing };
   }
 
-  private syncTail({ tail: last }: { tail: { idx: number | string; leaf: Buffer } | undefined }): void {
+  private syncTail(last: LogTail | undefined): void {
     const size = last ? Number(last.idx) + 1 : 0;
     if (size === this.nextIndex && this.started) return;
     if (this.started) {
@@ -236,9 +243,8 @@ export class CustodyWriter {
       if (this.options.db.dialect === 'postgres') {
         await sequelize.query('LOCK TABLE log_entries IN SHARE ROW EXCLUSIVE MODE', { transaction });
       }
-      const start = await this.readStart(keysOf(batch), transaction);
-      this.syncTail(start);
-      const { existing } = start;
+      const { tail, existing } = await this.readStart(keysOf(batch), transaction);
+      this.syncTail(tail);
       const run = new WriteBatch(transaction, this.heads, this.nextIndex, this.lastMicros);
       written = run;
       const results: JobOutcome<unknown>[] = [];
@@ -251,8 +257,7 @@ export class CustodyWriter {
             jumped = true;
             const { items: urgent } = this.queue.take(Math.max(1, this.maxBatch - i));
             this.queue.putBack(batch.splice(i, batch.length - i, ...urgent));
-            // (The tail it reads again is unchanged: this batch's rows are written at its end.)
-            for (const key of (await this.readStart(keysOf(urgent), transaction)).existing) existing.add(key);
+            for (const key of (await this.readStart(keysOf(urgent), transaction, false)).existing) existing.add(key);
           } else if (performance.now() - started > budgetMs) break;
         }
         const { job } = batch[i]!;

@@ -71,7 +71,7 @@ export class DeferredWrites {
   async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
     const dialect = sequelize.getDialect();
     const escape = (value: unknown) => sequelize.escape(driverValue(value) as string);
-    const sqlite = dialect === 'sqlite' ? (transaction as unknown as { connection?: RawSqlite }).connection : undefined;
+    const sqlite = rawSqlite(sequelize, transaction);
     // On SQLite every statement goes in one exec: each call is a round trip through the server
     // thread's event loop, which under load waits behind a turn of ingress work (several ms each).
     const statements: string[] = [];
@@ -110,7 +110,7 @@ export class DeferredWrites {
 
   private async run(statements: string[], sequelize: Sequelize, transaction: Transaction): Promise<void> {
     if (statements.length === 0) return;
-    const sqlite = sequelize.getDialect() === 'sqlite' ? (transaction as unknown as { connection?: RawSqlite }).connection : undefined;
+    const sqlite = rawSqlite(sequelize, transaction);
     if (sqlite) await new Promise<void>((resolve, reject) => sqlite.exec(statements.join(';\n'), (err) => (err ? reject(err) : resolve())));
     else for (const sql of statements) await sequelize.query(sql, { transaction });
   }
@@ -118,6 +118,11 @@ export class DeferredWrites {
 
 interface RawSqlite {
   exec(sql: string, callback: (err: Error | null) => void): void;
+}
+
+/** The transaction's own node-sqlite3 connection, on SQLite. */
+function rawSqlite(sequelize: Sequelize, transaction: Transaction): RawSqlite | undefined {
+  return sequelize.getDialect() === 'sqlite' ? (transaction as unknown as { connection?: RawSqlite }).connection : undefined;
 }
 
 /** Rows per INSERT: each statement's JSON stays around a megabyte. */
