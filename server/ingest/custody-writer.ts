@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { QueryTypes, Transaction } from 'sequelize';
+import { beginBatch, readInBatch, type OpeningRead } from '../db/batch-transaction';
 import type { Database } from '../db/connect';
 import type { Clock } from '../shared/clock';
 import type { Logger } from '../shared/logger';
@@ -102,7 +102,14 @@ export class CustodyWriter {
   }
 
   async start(): Promise<void> {
-    await this.options.db.sequelize.transaction(async (transaction) => this.syncTail((await this.readStart([], transaction)).tail));
+    const { tx, rows } = await beginBatch<StartRow>(this.options.db, this.startRead([]));
+    try {
+      this.syncTail(startOf(rows).tail);
+      await tx.commit([]);
+    } catch (err) {
+      await tx.rollback().catch(() => undefined);
+      throw err;
+    }
   }
 
   /**
@@ -112,25 +119,16 @@ export class CustodyWriter {
    * second server by mistake) may have appended since, and the log's indexes, timestamps and
    * record chains must continue from what is really there.
    */
-  private async readStart(keys: readonly string[], transaction: Transaction, withTail = true): Promise<{ tail: LogTail | undefined; existing: Set<string> }> {
-    if (!withTail && keys.length === 0) return { tail: undefined, existing: new Set() };
-    const { sequelize, dialect } = this.options.db;
+  private startRead(keys: readonly string[], withTail = true): OpeningRead {
     const tail = 'SELECT idx, leaf, NULL AS idempotency_key FROM (SELECT idx, leaf FROM log_entries ORDER BY idx DESC LIMIT 1) AS tail';
-    // On SQLite the keys travel as one JSON text: escaping hundreds of them one by one into the SQL
-    // cost more. PostgreSQL's jsonb refuses some strings a key may hold (NUL), so it gets the list.
-    const json = dialect === 'sqlite';
-    const stored = `SELECT NULL, NULL, idempotency_key FROM device_events WHERE idempotency_key IN (${json ? 'SELECT value FROM json_each(:keys)' : ':keys'})`;
-    const rows = await sequelize.query<{ idx: number | string | null; leaf: Buffer | null; idempotency_key: string | null }>(
-      [...(withTail ? [tail] : []), ...(keys.length > 0 ? [stored] : [])].join(' UNION ALL '),
-      { type: QueryTypes.SELECT, transaction, ...(keys.length > 0 ? { replacements: { keys: json ? JSON.stringify(keys) : keys } } : {}) },
-    );
-    const existing = new Set<string>();
-    let last: LogTail | undefined;
-    for (const row of rows) {
-      if (row.idempotency_key !== null) existing.add(row.idempotency_key);
-      else if (row.idx !== null && row.leaf !== null) last = { idx: row.idx, leaf: row.leaf };
-    }
-    return { tail: last, existing };
+    const stored = (list: string) => `SELECT NULL, NULL, idempotency_key FROM device_events WHERE idempotency_key IN (${list})`;
+    const union = (list: string) => [...(withTail ? [tail] : []), ...(keys.length > 0 ? [stored(list)] : [])].join(' UNION ALL ');
+    return {
+      // On SQLite the keys travel as one JSON text: binding or escaping hundreds of them one by one
+      // cost more. PostgreSQL's jsonb refuses some strings a key may hold (NUL), so it gets the list.
+      sqlite: { sql: union('SELECT value FROM json_each(?)'), params: keys.length > 0 ? [JSON.stringify(keys)] : [] },
+      postgres: { sql: union(':keys'), ...(keys.length > 0 ? { replacements: { keys: [...keys] } } : {}) },
+    };
   }
 
   private syncTail(last: LogTail | undefined): void {
@@ -235,19 +233,14 @@ export class CustodyWriter {
    * their own. `batch` is changed in place to the jobs this transaction took.
    */
   private async runInTransaction(batch: Pending[], { mustRun, budgetMs, yieldToUrgent }: BatchLimits, progress: { started: number }): Promise<JobOutcome<unknown>[]> {
-    const { sequelize } = this.options.db;
-    // IMMEDIATE takes SQLite's write lock up front, so a second process (a CLI checkpoint) waits instead of failing.
-    const type = this.options.db.dialect === 'sqlite' ? Transaction.TYPES.IMMEDIATE : undefined;
-    let written: WriteBatch | null = null;
-    const outcomes = await sequelize.transaction({ type }, async (transaction) => {
-      if (this.options.db.dialect === 'postgres') {
-        await sequelize.query('LOCK TABLE log_entries IN SHARE ROW EXCLUSIVE MODE', { transaction });
-      }
-      const { tail, existing } = await this.readStart(keysOf(batch), transaction);
+    const { db } = this.options;
+    const { tx, rows } = await beginBatch<StartRow>(db, this.startRead(keysOf(batch)));
+    let run: WriteBatch;
+    const results: JobOutcome<unknown>[] = [];
+    try {
+      const { tail, existing } = startOf(rows);
       this.syncTail(tail);
-      const run = new WriteBatch(transaction, this.heads, this.nextIndex, this.lastMicros);
-      written = run;
-      const results: JobOutcome<unknown>[] = [];
+      run = new WriteBatch(tx.transaction, this.heads, this.nextIndex, this.lastMicros);
       // The budget is for the jobs: the statements before them cost the same for any batch.
       const started = performance.now();
       let jumped = false;
@@ -257,7 +250,8 @@ export class CustodyWriter {
             jumped = true;
             const { items: urgent } = this.queue.take(Math.max(1, this.maxBatch - i));
             this.queue.putBack(batch.splice(i, batch.length - i, ...urgent));
-            for (const key of (await this.readStart(keysOf(urgent), transaction, false)).existing) existing.add(key);
+            const keys = keysOf(urgent);
+            if (keys.length > 0) for (const key of startOf(await readInBatch<StartRow>(db, tx, this.startRead(keys, false))).existing) existing.add(key);
           } else if (performance.now() - started > budgetMs) break;
         }
         const { job } = batch[i]!;
@@ -271,17 +265,16 @@ export class CustodyWriter {
         const value = await job.run(ctx);
         results.push({ duplicate: false, value, leaves: ctx.leaves });
       }
-      await run.later.flush(sequelize, transaction);
-      return results;
-    });
-    // Only now, after the commit, does the writer's view of the log move forward.
-    const committed = written as WriteBatch | null;
-    if (committed) {
-      this.nextIndex = committed.nextIndex;
-      this.lastMicros = committed.lastMicros;
-      this.heads.merge(committed.heads);
+      await tx.commit(await run.later.statements(db.sequelize, tx.transaction));
+    } catch (err) {
+      await tx.rollback().catch((rollbackErr: unknown) => this.log.warn({ err: String(rollbackErr) }, 'rollback failed'));
+      throw err;
     }
-    return outcomes;
+    // Only now, after the commit, does the writer's view of the log move forward.
+    this.nextIndex = run.nextIndex;
+    this.lastMicros = run.lastMicros;
+    this.heads.merge(run.heads);
+    return results;
   }
 
   /** The database's upkeep between transactions (a long write-ahead log emptied); never fatal. */
@@ -328,6 +321,23 @@ export class CustodyWriter {
     this.log.info('writes resumed');
     this.options.bus.emit('writer.resumed', { at: this.options.clock.now() });
   }
+}
+
+interface StartRow {
+  idx: number | string | null;
+  leaf: Buffer | null;
+  idempotency_key: string | null;
+}
+
+/** The log's tail and the stored keys among the rows of startRead. */
+function startOf(rows: readonly StartRow[]): { tail: LogTail | undefined; existing: Set<string> } {
+  const existing = new Set<string>();
+  let tail: LogTail | undefined;
+  for (const row of rows) {
+    if (row.idempotency_key !== null) existing.add(row.idempotency_key);
+    else if (row.idx !== null && row.leaf !== null) tail = { idx: row.idx, leaf: row.leaf };
+  }
+  return { tail, existing };
 }
 
 function keysOf(batch: readonly Pending[]): string[] {

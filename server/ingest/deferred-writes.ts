@@ -68,12 +68,16 @@ export class DeferredWrites {
     pending.rows.set(keys.map((k) => String(row[k])).join('\u0000'), row);
   }
 
-  async flush(sequelize: Sequelize, transaction: Transaction): Promise<void> {
+  /**
+   * The batch's writes as SQL, in order, for the transaction to run together with its COMMIT
+   * (db/batch-transaction.ts: on SQLite one exec, since each call is a round trip through the
+   * server thread's event loop, which under load waits behind a turn of ingress work). Rows that
+   * can't be written that way are written here, through Sequelize, in their place in the order.
+   */
+  async statements(sequelize: Sequelize, transaction: Transaction): Promise<string[]> {
     const dialect = sequelize.getDialect();
     const escape = (value: unknown) => sequelize.escape(driverValue(value) as string);
     const sqlite = rawSqlite(sequelize, transaction);
-    // On SQLite every statement goes in one exec: each call is a round trip through the server
-    // thread's event loop, which under load waits behind a turn of ingress work (several ms each).
     const statements: string[] = [];
     for (const [table, rows] of this.inserts) {
       if (rows.length === 0) continue;
@@ -105,7 +109,7 @@ export class DeferredWrites {
         for (let i = 0; i < entries.length; i += UPDATE_CHUNK) statements.push(caseUpdate(table, key.split(','), entries.slice(i, i + UPDATE_CHUNK), dialect, escape));
       }
     }
-    await this.run(statements, sequelize, transaction);
+    return statements;
   }
 
   private async run(statements: string[], sequelize: Sequelize, transaction: Transaction): Promise<void> {
