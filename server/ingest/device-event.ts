@@ -44,3 +44,81 @@ export const deviceEventSchema = z.discriminatedUnion('kind', [
 export type Credential = z.infer<typeof credentialSchema>;
 export type DeviceEvent = z.infer<typeof deviceEventSchema>;
 export type DeviceEventKind = DeviceEvent['kind'];
+
+/**
+ * deviceEventSchema.safeParse with a fast path: an event that is plainly valid as it stands
+ * (what the device registry makes of every decoded read) passes as it is, and anything else
+ * goes to zod, which also words the errors. Under a flood zod's parse of events built a few
+ * calls earlier was 2-3% of the server thread. `plainlyValid` accepts nothing zod refuses
+ * (device-event.test.ts) and nothing zod would change: no unknown or undefined fields.
+ */
+export function parseDeviceEvent(raw: unknown): ReturnType<typeof deviceEventSchema.safeParse> {
+  return plainlyValid(raw) ? ({ success: true, data: raw } as ReturnType<typeof deviceEventSchema.safeParse>) : deviceEventSchema.safeParse(raw);
+}
+
+const STATES: Partial<Record<DeviceEventKind, readonly string[]>> = {
+  door: ['open', 'closed'],
+  lock: ['locked', 'unlocked', 'jammed'],
+  availability: ['online', 'offline'],
+};
+const CANONICAL = /^[0-9A-F]{2,40}$/;
+
+function plainlyValid(raw: unknown): raw is DeviceEvent {
+  if (!isPlainObject(raw)) return false;
+  const e = raw as Record<string, unknown>;
+  if (!isText(e.idempotencyKey, 200) || !isText(e.deviceId, 100)) return false;
+  let fields = 3;
+  if (e.tsDevice !== undefined) {
+    if (!isUtcMillis(e.tsDevice)) return false;
+    fields++;
+  }
+  switch (e.kind) {
+    case 'badge': {
+      const c = e.credential;
+      if (!isPlainObject(c) || !isText(c.canonical, 40) || !CANONICAL.test(c.canonical) || !isText(c.raw, 200) || !isText(c.format, 20) || countFields(c) !== 3) return false;
+      fields++;
+      break;
+    }
+    case 'barcode':
+      if (!isText(e.data, 500)) return false;
+      fields++;
+      if (e.symbology !== undefined) {
+        if (typeof e.symbology !== 'string' || e.symbology.length > 4) return false;
+        fields++;
+      }
+      break;
+    case 'door':
+    case 'lock':
+    case 'availability':
+      if (!STATES[e.kind]!.includes(e.state as string)) return false;
+      fields++;
+      break;
+    case 'heartbeat':
+      break;
+    default:
+      return false;
+  }
+  return countFields(e) === fields;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function isText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= max;
+}
+
+/** `toISOString()`'s own form: a real date, so the RFC 3339 check can only agree. */
+function isUtcMillis(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length !== 24 || value.charCodeAt(23) !== 0x5a /* Z */) return false;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === value;
+}
+
+/** Every enumerable field, a field set to undefined included (zod would drop it from a copy). */
+function countFields(value: object): number {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key)) count++;
+  return count;
+}

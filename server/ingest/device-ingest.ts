@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { timeOrderedId } from '../shared/time-ordered-id';
 import type { Logger } from '../shared/logger';
-import { deviceEventSchema, type DeviceEvent } from './device-event';
+import { parseDeviceEvent, type DeviceEvent } from './device-event';
 import type { BusEvents, EventBus, IngestOutcome } from './event-bus';
 import { WriterHaltedError, type CustodyWriter } from './custody-writer';
 import type { Directory } from '../domain/directory';
@@ -37,7 +37,7 @@ export class DeviceIngest {
   }
 
   private async store(raw: DeviceEvent, receivedAt: Date): Promise<IngestOutcome> {
-    const parsed = deviceEventSchema.safeParse(raw);
+    const parsed = parseDeviceEvent(raw);
     if (!parsed.success) {
       const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
       this.deps.bus.emit('device.rejected', { deviceId: typeof raw?.deviceId === 'string' ? raw.deviceId : null, reason });

@@ -77,23 +77,35 @@ export function toUtc(value: unknown, timeZone?: string): string | undefined {
   if (typeof value !== 'string') return undefined;
   const m = DATETIME.exec(value);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s, frac = '', zone] = m;
-  const fields = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number];
-  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
-  const wall = Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5], ms);
-  // Date.UTC rolls "02-30" over to March: a rolled-over date was not a real date.
-  const check = new Date(wall);
-  if (check.getUTCMonth() !== fields[1] - 1 || check.getUTCDate() !== fields[2] || check.getUTCHours() !== fields[3]) return undefined;
-  if (fields[4] > 59 || fields[5] > 59) return undefined;
+  // Every board stamps every read: fields checked by arithmetic, no arrays or Dates to compare.
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  const frac = m[7];
+  const zone = m[8];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const ms = frac === undefined ? 0 : Number(frac.length >= 3 ? frac.slice(0, 3) : frac.padEnd(3, '0'));
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   if (zone === 'Z') return plausible(wall);
   if (zone !== undefined) {
-    const sign = zone.startsWith('-') ? -1 : 1;
-    const [zh, zm] = zone.slice(1).split(':').map(Number) as [number, number];
+    const sign = zone.charCodeAt(0) === 0x2d /* - */ ? -1 : 1;
+    const zh = Number(zone.slice(1, 3));
+    const zm = Number(zone.slice(4, 6));
     if (zh > 23 || zm > 59) return undefined;
     return plausible(wall - sign * (zh * 60 + zm) * 60_000);
   }
   if (timeZone === undefined) return undefined;
   return plausible(wallClockToUtc(wall, timeZone));
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return DAYS_IN_MONTH[month - 1]!;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();

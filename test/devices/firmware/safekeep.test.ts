@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeSafekeep, encodeSafekeepAck, MAX_SEQS_PER_ACK, safekeepTopics } from '../../../devices/decoders/firmware/safekeep';
+import { decodeSafekeep, encodeSafekeepAck, isPlainSafekeepRead, MAX_SEQS_PER_ACK, safekeepReadSchema, safekeepTopics } from '../../../devices/decoders/firmware/safekeep';
 import { codecFor } from '../../../devices/transports/firmware-codecs';
 import { assertWellFormed, firmwarePayloads, firmwareTopics, FUZZ_RUNS, FUZZ_TIMEOUT_MS, payload, readsOf, toEvent } from '../helpers';
 
@@ -113,4 +113,45 @@ describe('decodeSafekeep fuzzing', () => {
     },
     FUZZ_TIMEOUT_MS,
   );
+});
+
+describe('the Safekeep read check without zod', () => {
+  const text = (max: number) => fc.oneof(fc.string({ maxLength: max + 2 }), fc.constantFrom('', 'x'.repeat(max), 'x'.repeat(max + 1)));
+  const field = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: fc.anything() }, { weight: 1, arbitrary: fc.constant(undefined) });
+  const read = fc.record(
+    {
+      boot: field(fc.oneof(fc.constantFrom('9f2c41d0', 'a', 'A_b-9', 'x'.repeat(64), 'x'.repeat(65), 'bad boot', 'é'), fc.string())),
+      seq: field(fc.oneof(fc.nat(), fc.constantFrom(-1, 0.5, -0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, Number.NaN, Infinity, 7))),
+      ts: field(fc.constantFrom('2026-01-05T10:00:00+01:00', '2026-01-05T09:00:00Z', '2026-01-05T09:00:00.123456789Z', '2026-01-05 09:00:00Z', '2026-01-05T09:00:00', '2026-01-05T09:00:00+1:00')),
+      kind: field(fc.constantFrom('badge', 'barcode', 'door', 'lock', 'heartbeat', 'availability', 'BADGE')),
+      uid: field(text(200)),
+      format: field(fc.constantFrom('em4100', 'hex', 'w26', 'nope', '')),
+      data: field(text(500)),
+      symbology: field(text(4)),
+      state: field(fc.constantFrom('open', 'closed', 'locked', 'unlocked', 'jammed', 'online', 'ajar')),
+      extra: fc.anything(),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('accepts only what the zod schema accepts, and every read of the documented kinds', () => {
+    fc.assert(
+      fc.property(read, (candidate) => {
+        // Through JSON, as the decoder gets it: no undefined, no functions, no prototypes.
+        const json: unknown = JSON.parse(JSON.stringify(candidate));
+        if (isPlainSafekeepRead(json)) expect(safekeepReadSchema.safeParse(json).success).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const fixture of Object.values(FIXTURES)) expect(isPlainSafekeepRead(JSON.parse(JSON.stringify(fixture)))).toBe(true);
+  });
+
+  it('leaves to zod, and its words, whatever it does not accept', () => {
+    for (const bad of [{ ...FIXTURES.door, state: 'ajar' }, { ...FIXTURES.badge, seq: -1 }, { ...FIXTURES.barcode, data: '' }, [FIXTURES.door], null]) {
+      expect(isPlainSafekeepRead(bad)).toBe(false);
+      const result = decode(READ, bad);
+      expect(result.ok).toBe(false);
+    }
+    expect(decode(READ, { ...FIXTURES.door, state: 'ajar' })).toMatchObject({ ok: false, error: { code: 'malformed', message: expect.stringMatching(/^read state: /) } });
+  });
 });
