@@ -74,8 +74,9 @@ export function encodeLeaf(event: LeafEvent): Buffer {
  * surrogates). The writer hashes and stores it without making the bytes in between.
  */
 export function encodeLeafText(event: LeafEvent): string {
-  checkEvent(event);
-  return LEAF_PREFIX + canonicalJson(event);
+  // An event whose keys are already in canonical order (the writer's own, whose fields are written
+  // in that order) is its own sorted copy.
+  return LEAF_PREFIX + (checkEvent(event) ? JSON.stringify(event) : canonicalJson(event));
 }
 
 /**
@@ -109,8 +110,7 @@ function sortedCopy(value: unknown): unknown {
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(source).sort()) {
-    const code = key.charCodeAt(0);
-    if ((code >= 0x30 && code <= 0x39) || key === '__proto__') return UNCOPYABLE;
+    if (movedByJavaScript(key)) return UNCOPYABLE;
     const item = sortedCopy(source[key]);
     if (item === UNCOPYABLE) return UNCOPYABLE;
     out[key] = item;
@@ -146,9 +146,10 @@ export function decodeLeaf(bytes: Uint8Array): LeafEvent {
   return event;
 }
 
-function checkEvent(event: LeafEvent): void {
+/** Throws on an event the log can't hold; true when every object in it has its keys in canonical order. */
+function checkEvent(event: LeafEvent): boolean {
   if (!isPlainObject(event)) throw new Error('leaf: an event must be a plain JSON object');
-  checkValue(event, [], 0);
+  const ordered = checkValue(event, [], 0);
   for (const field of STRING_FIELDS) {
     const value = event[field];
     if (value !== undefined && typeof value !== 'string') throw new Error(`leaf: $.${field} must be a string`);
@@ -171,6 +172,7 @@ function checkEvent(event: LeafEvent): void {
   if (evidence !== undefined && (!Array.isArray(evidence) || evidence.some((id) => typeof id !== 'string' && typeof id !== 'number'))) {
     throw new Error('leaf: $.evidence must be an array of ids (strings or integers)');
   }
+  return ordered;
 }
 
 // A lone surrogate has no UTF-8 form: it would be written as U+FFFD and hash as something else.
@@ -179,42 +181,57 @@ const isWellFormedString = (String.prototype as unknown as { isWellFormed(this: 
 
 // Recursive on purpose: events are small and shallow. The path is kept as a stack of segments and
 // only turned into text when something is wrong, so valid events (the hot path) pay almost nothing.
-function checkValue(value: unknown, path: Array<string | number>, depth: number): void {
+// Returns whether every object inside enumerates its keys in RFC 8785 order already (ascending
+// UTF-16 code units), which is the order JSON.stringify writes them in.
+function checkValue(value: unknown, path: Array<string | number>, depth: number): boolean {
   switch (typeof value) {
     case 'string':
       if (!isWellFormedString.call(value)) fail(path, 'is a string with a lone surrogate');
-      return;
+      return true;
     case 'boolean':
-      return;
+      return true;
     case 'number':
       if (!Number.isSafeInteger(value)) fail(path, `must be an integer with |n| < 2^53 (floats are not allowed), got ${String(value)}`);
-      return;
+      return true;
     case 'object':
       break;
     default:
       fail(path, `has a value of type ${typeof value}, which is not allowed in the log`);
   }
-  if (value === null) return;
+  if (value === null) return true;
   if (depth >= MAX_DEPTH) fail(path, `is nested deeper than ${MAX_DEPTH} levels`);
+  let ordered = true;
   if (Array.isArray(value)) {
     // Index loop, not forEach: holes in sparse arrays must be seen (as undefined) and refused.
     for (let i = 0; i < value.length; i++) {
       path.push(i);
-      checkValue(value[i], path, depth + 1);
+      if (!checkValue(value[i], path, depth + 1)) ordered = false;
       path.pop();
     }
-    return;
+    return ordered;
   }
   if (!isPlainObject(value)) {
     const kind = (value as object).constructor?.name ?? 'object';
     fail(path, `is a ${kind}, only plain objects are allowed`);
   }
-  for (const key of Object.keys(value)) {
+  let previous: string | undefined;
+  // for-in with an own-key test, not Object.keys: no array per object (a few per read under a flood).
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     path.push(key);
     if (!isWellFormedString.call(key)) fail(path, 'is a key with a lone surrogate');
-    checkValue(value[key], path, depth + 1);
+    if (!checkValue(value[key], path, depth + 1)) ordered = false;
     path.pop();
+    if (previous !== undefined && !(previous < key)) ordered = false;
+    previous = key;
   }
+  return ordered;
+}
+
+/** Keys an object literal or a copy would not keep in insertion order. */
+function movedByJavaScript(key: string): boolean {
+  const code = key.charCodeAt(0);
+  return (code >= 0x30 && code <= 0x39) || key === '__proto__';
 }
 
 function fail(path: Array<string | number>, problem: string): never {

@@ -3,7 +3,7 @@ import { timeOrderedId } from '../shared/time-ordered-id';
 import type { Logger } from '../shared/logger';
 import { parseDeviceEvent, type DeviceEvent } from './device-event';
 import type { BusEvents, EventBus, IngestOutcome } from './event-bus';
-import { WriterHaltedError, type CustodyWriter } from './custody-writer';
+import { WriterHaltedError, type AppendInput, type CustodyWriter } from './custody-writer';
 import type { Directory } from '../domain/directory';
 import type { AfterCommit, Correlator } from '../workflows/correlator';
 
@@ -63,17 +63,18 @@ export class DeviceIngest {
         urgent: kind === 'badge',
         lane: device.place ?? deviceId,
         run: async (ctx) => {
-          const leaf = await ctx.append({
-            type: 'device.read',
-            kind,
-            device: deviceId,
-            ...(device.place ? { location: device.place } : {}),
-            ...(tsDevice ? { ts_device: tsDevice } : {}),
-            ...(actor ? { actor } : {}),
-            evidence: [id],
-            // Commits to the raw read without putting badge numbers or scanned text into the leaf.
-            evidence_sha256: hash('sha256', payload),
-          });
+          // Fields in canonical (key) order, so the leaf is written without a sorted copy (leaf.ts).
+          const read = {} as AppendInput;
+          if (actor) read.actor = actor;
+          read.device = deviceId;
+          read.evidence = [id];
+          // Commits to the raw read without putting badge numbers or scanned text into the leaf.
+          read.evidence_sha256 = hash('sha256', payload);
+          read.kind = kind;
+          if (device.place) read.location = device.place;
+          if (tsDevice) read.ts_device = tsDevice;
+          read.type = 'device.read';
+          const leaf = await ctx.append(read);
           ctx.insertLater('device_events', {
             id,
             idempotency_key: idempotencyKey,

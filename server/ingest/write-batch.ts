@@ -54,15 +54,7 @@ export class WriteBatch {
     const head = recordId ? (this.heads.get(recordId) ?? (await this.committedHeads.get(recordId, this.transaction))) : undefined;
     const ts = nextTimestamp(now, this.lastMicros);
     this.lastMicros = ts.micros;
-    const event: LeafEvent = { ...input, ts_server: ts.text };
-    // The chain fields are the writer's to set: whatever the job put there goes (rarely, so the
-    // common path keeps the object's fast shape).
-    if ('record_seq' in event) delete event.record_seq;
-    if ('record_prev' in event) delete event.record_prev;
-    if (recordId) {
-      event.record_seq = (head?.seq ?? 0) + 1;
-      if (head) event.record_prev = head.hash;
-    }
+    const event = withWriterFields(input, ts.text, recordId ? (head?.seq ?? 0) + 1 : undefined, head?.hash);
     const leaf = encodeLeafText(event);
     const leafHash = hashLeafText(leaf);
     const index = this.nextIndex++;
@@ -70,6 +62,38 @@ export class WriteBatch {
     this.later.insert('log_entries', { idx: index, leaf: new Utf8Bytes(leaf), leaf_hash: leafHash, record_id: recordId ?? null, record_seq: event.record_seq ?? null });
     return { index, leafHash, event };
   }
+}
+
+/**
+ * The job's event with the fields only the writer sets (ts_server, and a record's record_seq and
+ * record_prev), whatever the job put there, each in its place among the job's fields: when
+ * those are in canonical order, so is the result, and its leaf needs no sorted copy (leaf.ts).
+ */
+function withWriterFields(input: AppendInput, tsServer: string, recordSeq: number | undefined, recordPrev: string | undefined): LeafEvent {
+  const event = {} as LeafEvent;
+  let prevPlaced = recordPrev === undefined;
+  let seqPlaced = recordSeq === undefined;
+  let tsPlaced = false;
+  for (const key in input) {
+    if (!Object.hasOwn(input, key) || key === 'record_prev' || key === 'record_seq' || key === 'ts_server') continue;
+    if (!prevPlaced && key > 'record_prev') {
+      event.record_prev = recordPrev;
+      prevPlaced = true;
+    }
+    if (!seqPlaced && key > 'record_seq') {
+      event.record_seq = recordSeq;
+      seqPlaced = true;
+    }
+    if (!tsPlaced && key > 'ts_server') {
+      event.ts_server = tsServer;
+      tsPlaced = true;
+    }
+    event[key] = input[key];
+  }
+  if (!prevPlaced) event.record_prev = recordPrev;
+  if (!seqPlaced) event.record_seq = recordSeq;
+  if (!tsPlaced) event.ts_server = tsServer;
+  return event;
 }
 
 /** A class, not an object of closures: one is made per job, so per read under a flood. */

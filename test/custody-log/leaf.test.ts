@@ -146,6 +146,32 @@ describe('encodeLeaf against the canonicalize library (RFC 8785)', () => {
     );
   });
 
+  it('writes the same bytes for an event whose keys are already in order, which it writes without a sorted copy', () => {
+    // defineProperty: an assignment to "__proto__" would set the prototype instead.
+    const put = (o: Record<string, unknown>, k: string, v: unknown) => Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+    // Keys inserted in sorted order at every level (as the writer builds its events); then the same
+    // event with its first two keys swapped, which must not be mistaken for an ordered one.
+    const inOrder = (value: unknown): unknown => {
+      if (value === null || typeof value !== 'object') return value;
+      if (Array.isArray(value)) return value.map(inOrder);
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(value).sort()) put(out, k, inOrder((value as Record<string, unknown>)[k]));
+      return out;
+    };
+    fc.assert(
+      fc.property(event, (ev) => {
+        const ordered = JSON.parse(JSON.stringify(inOrder(ev))) as LeafEvent;
+        expect(text(encodeLeaf(ordered))).toBe(LEAF_PREFIX + (canonicalize(ev) as string));
+        const keys = Object.keys(ordered);
+        if (keys.length < 2) return;
+        const swapped: Record<string, unknown> = {};
+        for (const k of [keys[1]!, keys[0]!, ...keys.slice(2)]) put(swapped, k, ordered[k]);
+        expect(text(encodeLeaf(swapped as LeafEvent))).toBe(LEAF_PREFIX + (canonicalize(ev) as string));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('keeps integer-like keys and "__proto__" in RFC 8785 order', () => {
     const ev = JSON.parse('{"type":"t","b":1,"10":2,"9":3,"__proto__":{"2":1,"1":2},"A":4}') as LeafEvent;
     expect(text(encodeLeaf(ev))).toBe('safekeep/event/v1\n{"10":2,"9":3,"A":4,"__proto__":{"1":2,"2":1},"b":1,"type":"t"}');
