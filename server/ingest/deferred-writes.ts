@@ -60,12 +60,14 @@ export class DeferredWrites {
    */
   upsert(table: string, keys: readonly string[], row: Record<string, unknown>): void {
     checkIdentifier(table);
-    for (const column of Object.keys(row)) checkIdentifier(column);
+    for (const column in row) checkIdentifier(column);
     for (const key of keys) if (row[key] === undefined || row[key] === null) throw new Error(`deferred write: an upsert of ${table} needs a value for its key ${key}`);
     let pending = this.upserts.get(table);
     if (!pending) this.upserts.set(table, (pending = { keys, rows: new Map() }));
-    else if (pending.keys.join() !== keys.join()) throw new Error(`deferred write: upserts of ${table} name different keys`);
-    pending.rows.set(keys.map((k) => String(row[k])).join('\u0000'), row);
+    else if (pending.keys !== keys && pending.keys.join() !== keys.join()) throw new Error(`deferred write: upserts of ${table} name different keys`);
+    let id = String(row[keys[0]!]);
+    for (let k = 1; k < keys.length; k++) id += `\u0000${String(row[keys[k]!])}`;
+    pending.rows.set(id, row);
   }
 
   /**
@@ -254,6 +256,11 @@ function pgTypeOf(value: unknown): string {
   return 'text';
 }
 
+/** Names already checked: the same few tables and columns come with every read. */
+const PLAIN_NAMES = new Set<string>();
+
 function checkIdentifier(name: string): void {
+  if (PLAIN_NAMES.has(name)) return;
   if (!IDENTIFIER.test(name)) throw new Error(`deferred write: "${name}" is not a plain table or column name`);
+  if (PLAIN_NAMES.size < 10_000) PLAIN_NAMES.add(name);
 }

@@ -109,11 +109,17 @@ function isText(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.length >= 1 && value.length <= max;
 }
 
-/** `toISOString()`'s own form: a real date, so the RFC 3339 check can only agree. */
+/** `toISOString()`'s own form, of a real date: the RFC 3339 check can only agree. */
+const UTC_MILLIS = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 function isUtcMillis(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length !== 24 || value.charCodeAt(23) !== 0x5a /* Z */) return false;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) && new Date(ms).toISOString() === value;
+  if (typeof value !== 'string' || !UTC_MILLIS.test(value)) return false;
+  const day = Number(value.slice(8, 10));
+  if (day <= 28) return true;
+  const year = Number(value.slice(0, 4));
+  const month = Number(value.slice(5, 7));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
 }
 
 /** Every enumerable field, a field set to undefined included (zod would drop it from a copy). */

@@ -7,6 +7,9 @@ import { WriterHaltedError, type AppendInput, type CustodyWriter } from './custo
 import type { Directory } from '../domain/directory';
 import type { AfterCommit, Correlator } from '../workflows/correlator';
 
+/** The key of device_last_states: one row per device and kind (door, lock). */
+const LAST_STATE_KEYS = ['device_id', 'kind'] as const;
+
 /**
  * Turns each normalized device read into a stored raw read plus its custody-log leaf, committed
  * together. Heartbeats only refresh last-seen: they are not custody facts.
@@ -87,7 +90,7 @@ export class DeviceIngest {
           });
           if (event.kind === 'door' || event.kind === 'lock') {
             // What the cabinets page shows as the door's and lock's last report (migration 0008).
-            ctx.upsertLater('device_last_states', ['device_id', 'kind'], { device_id: deviceId, kind, state: event.state, ts_received: tsReceived, log_index: leaf.index });
+            ctx.upsertLater('device_last_states', LAST_STATE_KEYS, { device_id: deviceId, kind, state: event.state, ts_received: tsReceived, log_index: leaf.index });
           }
           const after = this.deps.correlator ? await this.deps.correlator.correlate(ctx, event, id, actor) : null;
           return { logIndex: leaf.index, after };

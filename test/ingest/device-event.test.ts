@@ -26,7 +26,7 @@ describe('parseDeviceEvent', () => {
     const text = (max: number) => fc.oneof(fc.string({ maxLength: max + 2 }), fc.constantFrom('', 'x'.repeat(max), 'x'.repeat(max + 1)));
     const stamp = fc.oneof(
       fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(9999, 11, 31) }).map((ms) => new Date(ms).toISOString()),
-      fc.constantFrom('2026-02-30T00:00:00.000Z', '2026-01-05T09:00:00Z', '2026-01-05T24:00:00.000Z', '2026-01-05T09:00:00.000+01:00', '+002026-01-05T09:00:00.000Z'),
+      fc.constantFrom('2026-02-30T00:00:00.000Z', '2023-02-29T00:00:00.000Z', '2024-02-29T00:00:00.000Z', '2100-02-29T00:00:00.000Z', '2000-02-29T00:00:00.000Z', '2026-04-31T00:00:00.000Z', '2026-12-31T23:59:59.999Z', '2026-01-05T09:00:00Z', '2026-01-05T24:00:00.000Z', '2026-01-05T09:00:00.000+01:00', '+002026-01-05T09:00:00.000Z'),
     );
     const credential = fc.record({ canonical: fc.oneof(fc.constantFrom('008EC793', 'ab', 'A', '0'.repeat(40), '0'.repeat(41)), fc.string()), raw: text(200), format: text(20) }, { requiredKeys: [] });
     const value = fc.oneof(text(500), stamp, credential, fc.constantFrom('open', 'closed', 'locked', 'jammed', 'online', 'ajar', 'heartbeat', 'badge', undefined), fc.anything());
