@@ -15,6 +15,8 @@ interface BoardGroup {
   codec: FirmwareCodec;
   binding: MqttBinding;
   devices: DeviceConfig[];
+  /** The devices a read of each kind goes to, worked out on the first such read. */
+  targets: Map<DecodedRead['kind'], DeviceConfig[]>;
 }
 
 const ROLES_FOR_KIND: Record<DecodedRead['kind'], readonly string[] | 'all'> = {
@@ -117,18 +119,17 @@ export class MqttTransport {
   }
 
   private route(group: BoardGroup, read: DecodedRead, topic: string, payload: Buffer, receivedAt: Date): void {
-    const roles = ROLES_FOR_KIND[read.kind];
-    const targets = roles === 'all' ? group.devices : group.devices.filter((d) => roles.includes(d.role)).slice(0, 1);
+    const targets = targetsFor(group, read.kind);
     if (targets.length === 0) {
       this.problems.report(`${group.binding.topic}:no-device`, { topic, kind: read.kind }, 'read of a kind no configured device on this board has');
       return;
     }
+    const { dedupeHint } = read;
     for (const device of targets) {
-      const { dedupeHint, ...fields } = read;
       const idempotencyKey = dedupeHint
         ? `${device.id}:${dedupeHint}`
         : `${device.id}:${digest(topic, payload)}:${Math.floor(receivedAt.getTime() / REDELIVERY_WINDOW_MS)}`;
-      const event = { ...fields, deviceId: device.id, idempotencyKey } as DeviceEvent;
+      const event = toDeviceEvent(read, device.id, idempotencyKey);
       const settle =
         dedupeHint && group.codec.acknowledge
           ? (outcome: IngestOutcome) => this.acknowledge(group, dedupeHint, outcome)
@@ -194,13 +195,32 @@ function groupByBoard(devices: readonly DeviceConfig[], timeZone: string | undef
     let group = groups.get(key);
     if (!group) {
       const binding: MqttBinding = { topic: t.topic, ...(t.door ? { door: t.door } : {}), ...(timeZone ? { timeZone } : {}) };
-      group = { codec: codecFor(t.firmware), binding, devices: [] };
+      group = { codec: codecFor(t.firmware), binding, devices: [], targets: new Map() };
       groups.set(key, group);
     }
     group.devices.push(device);
     if (device.credential_format) group.binding.credentialFormat = device.credential_format as MqttBinding['credentialFormat'];
   }
   return [...groups.values()];
+}
+
+function targetsFor(group: BoardGroup, kind: DecodedRead['kind']): DeviceConfig[] {
+  let targets = group.targets.get(kind);
+  if (!targets) {
+    const roles = ROLES_FOR_KIND[kind];
+    targets = roles === 'all' ? group.devices : group.devices.filter((d) => roles.includes(d.role)).slice(0, 1);
+    group.targets.set(kind, targets);
+  }
+  return targets;
+}
+
+/** The read's fields but the dedupe hint, then the device and key: one object per read, not two. */
+function toDeviceEvent(read: DecodedRead, deviceId: string, idempotencyKey: string): DeviceEvent {
+  const event: Record<string, unknown> = {};
+  for (const field in read) if (field !== 'dedupeHint' && Object.hasOwn(read, field)) event[field] = read[field as keyof DecodedRead];
+  event.deviceId = deviceId;
+  event.idempotencyKey = idempotencyKey;
+  return event as DeviceEvent;
 }
 
 function digest(topic: string, payload: Buffer): string {
