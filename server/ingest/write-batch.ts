@@ -12,6 +12,8 @@ export interface CommittedLeaf {
   index: number;
   leafHash: Buffer;
   event: LeafEvent;
+  /** The leaf as stored: the prefix line and the event's canonical JSON (leaf.ts). */
+  text: string;
 }
 
 export interface WriteContext {
@@ -60,7 +62,7 @@ export class WriteBatch {
     const index = this.nextIndex++;
     if (recordId) this.heads.set(recordId, { seq: event.record_seq!, hash: leafHash.toString('hex') });
     this.later.insert('log_entries', { idx: index, leaf: new Utf8Bytes(leaf), leaf_hash: leafHash, record_id: recordId ?? null, record_seq: event.record_seq ?? null });
-    return { index, leafHash, event };
+    return { index, leafHash, event, text: leaf };
   }
 }
 

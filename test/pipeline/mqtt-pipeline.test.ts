@@ -4,6 +4,7 @@ import { io as connectSocket, type Socket } from 'socket.io-client';
 import { startTestServer, type ServerFixture } from '../support/server';
 import { MOSQUITTO_URL, mosquittoAvailable } from '../support/mosquitto';
 import { boardClient } from '../support/board-client';
+import { decodeCustodyEmit } from '../../dashboard/src/api/custody-wire';
 
 const brokers: ['embedded' | 'mosquitto', string | undefined][] = [['embedded', undefined]];
 if (await mosquittoAvailable()) brokers.push(['mosquitto', MOSQUITTO_URL]);
@@ -31,7 +32,7 @@ describe.each(brokers)('device reads through the %s broker', (_name, externalUrl
     });
     const staff = await f.as('staff');
     socket = connectSocket(f.url, { transports: ['websocket'], extraHeaders: { cookie: staff.cookie, origin: staff.origin } });
-    socket.on('custody', (leaves: CustodyEmit) => received.push(...leaves));
+    socket.on('custody', (payload: Buffer) => received.push(...(decodeCustodyEmit(payload) as CustodyEmit)));
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { api } from '../api/endpoints';
+import { decodeCustodyEmit } from '../api/custody-wire';
 import type { AlertEmit, AnswerEmit, CustodyEmit, WriterEmit } from '../api/types';
 import type { LiveStore } from './live-store';
 
@@ -73,7 +74,16 @@ export function connectLive(store: LiveStore, options: { url?: string; onRefused
     store.setConnection(navigator.onLine === false ? 'offline' : store.getState().everConnected ? 'reconnecting' : 'connecting', n);
   });
 
-  socket.on('custody', (leaves: CustodyEmit) => store.addCustody(leaves));
+  socket.on('custody', (payload: ArrayBuffer) => {
+    let leaves: CustodyEmit;
+    try {
+      leaves = decodeCustodyEmit(payload);
+    } catch {
+      // Only a broken server sends that; the page still shows every later commit.
+      return;
+    }
+    store.addCustody(leaves);
+  });
   socket.on('alert', (alert: AlertEmit) => store.addAlert(alert));
   socket.on('answer', (answer: AnswerEmit) => store.addAnswer(answer));
   socket.on('writer', (writer: WriterEmit) => store.setWriter(writer));

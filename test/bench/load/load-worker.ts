@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
+import { decodeCustodyEmit } from '../../../dashboard/src/api/custody-wire';
 import { osThreadId } from '../../../server/shared/os-thread';
 import { distribution } from '../stats';
 import { encodeRead, LeanBoard } from './lean-board';
@@ -60,9 +61,9 @@ async function connect(config: LoadConfig, tracker: Tracker): Promise<{ clients:
     clients.push(...(await Promise.all(batch)));
   }
   const socket = io(config.socketUrl, { transports: ['websocket'], reconnection: false, extraHeaders: { ...config.socketHeaders } });
-  socket.on('custody', (leaves: { index: number; event: { type?: string; device?: string; ts_device?: string } }[]) => {
+  socket.on('custody', (payload: Buffer) => {
     const at = now();
-    for (const { event } of leaves) {
+    for (const { event } of decodeCustodyEmit(payload) as { index: number; event: { type?: string; device?: string; ts_device?: string } }[]) {
       if (event.type === 'device.read' && event.device && isBenchDevice(event.device)) tracker.receipt(tracker.reads.readOfLeaf(event.ts_device), at);
     }
   });
