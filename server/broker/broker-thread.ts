@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { MqttLink, MqttMessageHandler, MqttPublishOptions } from '../../devices/transports/mqtt-link';
 import type { Logger } from '../shared/logger';
@@ -23,6 +24,8 @@ export interface BrokerThread extends BrokerHandle {
   osThreadId(): number | null;
 }
 
+/** Ingress handled per turn of the event loop before other callbacks get theirs (ms). */
+const INGRESS_SLICE_MS = 2;
 /** How long a stopping broker thread gets to close its clients before it is terminated. */
 const STOP_GRACE_MS = 5000;
 /** Waits before starting a dead broker thread again: doubling from the first, up to the last. */
@@ -84,19 +87,41 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
     outgoing = [];
   };
 
+  const deliver = (message: Extract<FromBroker, { t: 'messages' }>) => {
+    const payloads = unpackPayloads(message.payloads);
+    const topics = unpackTopics(message.topics);
+    message.links.forEach((link, i) => {
+      try {
+        handlers.get(link)?.(topics[i]!, payloads[i]!);
+      } catch (err) {
+        log.error({ err: (err as Error).message, topic: topics[i] }, 'mqtt message handler failed');
+      }
+    });
+    send({ t: 'settled', through: message.first + message.links.length - 1 });
+  };
+  // Node hands over every message waiting on the port in one go, and under a flood that was
+  // several batches: milliseconds in which the writer's SQLite answers (each a step of a commit)
+  // waited. So batches are handled from a queue, a slice of time per turn of the event loop.
+  const inbox: Extract<FromBroker, { t: 'messages' }>[] = [];
+  let draining = false;
+  const drainInbox = () => {
+    const until = performance.now() + INGRESS_SLICE_MS;
+    while (inbox.length > 0) {
+      deliver(inbox.shift()!);
+      if (performance.now() >= until) break;
+    }
+    if (inbox.length > 0) setImmediate(drainInbox);
+    else draining = false;
+  };
+
   const handle = (message: FromBroker) => {
     switch (message.t) {
       case 'messages': {
-        const payloads = unpackPayloads(message.payloads);
-        const topics = unpackTopics(message.topics);
-        message.links.forEach((link, i) => {
-          try {
-            handlers.get(link)?.(topics[i]!, payloads[i]!);
-          } catch (err) {
-            log.error({ err: (err as Error).message, topic: topics[i] }, 'mqtt message handler failed');
-          }
-        });
-        send({ t: 'settled', through: message.first + message.links.length - 1 });
+        inbox.push(message);
+        if (!draining) {
+          draining = true;
+          setImmediate(drainInbox);
+        }
         break;
       }
       case 'done':

@@ -20,7 +20,7 @@ describe("the 'custody' socket event", () => {
     expect(Buffer.isBuffer(payload)).toBe(true);
     expect(decodeCustodyEmit(payload)).toEqual(leaves.map(({ index, event }) => ({ index, event })));
     // As a browser gets it: an ArrayBuffer of exactly those bytes.
-    const copy = payload.buffer.slice(payload.byteOffset, payload.byteOffset + payload.byteLength);
+    const copy = new Uint8Array(payload).slice().buffer;
     expect(decodeCustodyEmit(copy)).toEqual(decodeCustodyEmit(payload));
     expect(decodeCustodyEmit(encodeCustodyEmit([]))).toEqual([]);
   });
