@@ -6,8 +6,10 @@ import type { Database } from './connect';
  *
  * On SQLite each round trip to SQLite's thread waits for a turn of the server thread's event
  * loop, and under a flood a turn of ingress work lasts milliseconds. Sequelize's transaction()
- * spends four: BEGIN, the first read, the writes, COMMIT. Here BEGIN and the first read are
- * queued together on the connection, and the writes and COMMIT go in one exec: two round trips.
+ * spends at least six (node-sqlite3 prepares each statement in a round trip of its own before
+ * running it): BEGIN, the first read, the writes, COMMIT. Here BEGIN and the first read, a
+ * statement kept prepared, go to SQLite together, and the writes and COMMIT go in one exec:
+ * two round trips.
  * The Transaction given to the jobs is Sequelize's own, bound to the writer's connection the
  * way Sequelize binds it, so models' queries with `{ transaction }` run inside it.
  */
@@ -32,16 +34,35 @@ export async function beginBatch<Row extends object>(db: Database, read: Opening
 /** A second read inside the transaction, in the dialect's form. */
 export async function readInBatch<Row extends object>(db: Database, tx: BatchTransaction, read: OpeningRead): Promise<Row[]> {
   if (db.dialect !== 'sqlite') return db.sequelize.query<Row>(read.postgres.sql, { type: QueryTypes.SELECT, transaction: tx.transaction, ...(read.postgres.replacements ? { replacements: read.postgres.replacements } : {}) });
-  const conn = (tx.transaction as unknown as { connection: RawConnection }).connection;
-  return new Promise<Row[]>((resolve, reject) => conn.all(read.sqlite.sql, read.sqlite.params, (err, rows) => (err ? reject(err) : resolve(rows as Row[]))));
+  return allRows<Row>((tx.transaction as unknown as { connection: RawConnection }).connection, read.sqlite.sql, read.sqlite.params);
+}
+
+interface RawStatement {
+  all(params: unknown[], callback: (err: Error | null, rows: unknown[]) => void): void;
+  finalize(callback: (err: Error | null) => void): void;
 }
 
 interface RawConnection {
-  serialize(fn: () => void): void;
-  run(sql: string, callback: (err: Error | null) => void): void;
-  all(sql: string, params: unknown[], callback: (err: Error | null, rows: unknown[]) => void): void;
+  prepare(sql: string): RawStatement;
   exec(sql: string, callback: (err: Error | null) => void): void;
   uuid?: string;
+  /** Kept by the connection's owner, which finalizes them before closing it (connect.ts). */
+  safekeepStatements?: Map<string, RawStatement>;
+}
+
+/**
+ * The statement for `sql`, prepared once on the writer's connection: node-sqlite3 prepares a
+ * statement in a round trip of its own before running it. The writer uses a handful of texts.
+ */
+function prepared(conn: RawConnection, sql: string): RawStatement {
+  const cache = (conn.safekeepStatements ??= new Map());
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = conn.prepare(sql)));
+  return statement;
+}
+
+function allRows<Row>(conn: RawConnection, sql: string, params: unknown[]): Promise<Row[]> {
+  return new Promise<Row[]>((resolve, reject) => prepared(conn, sql).all(params, (err, rows) => (err ? reject(err) : resolve(rows as Row[]))));
 }
 
 /** What Sequelize's Transaction keeps that prepareEnvironment, commit and rollback would set. */
@@ -52,7 +73,7 @@ interface TransactionState {
   cleanup(): void;
 }
 
-async function beginSqlite<Row extends object>(sequelize: Sequelize, read: { sql: string; params: unknown[] }): Promise<{ tx: BatchTransaction; rows: Row[] }> {
+async function beginSqlite<Row extends object>(sequelize: Sequelize, first: { sql: string; params: unknown[] }): Promise<{ tx: BatchTransaction; rows: Row[] }> {
   const transaction = new Transaction(sequelize, { type: Transaction.TYPES.IMMEDIATE });
   const state = transaction as unknown as TransactionState;
   // The writer's persistent connection (connect.ts), bound as Transaction.prepareEnvironment binds it.
@@ -84,21 +105,20 @@ async function beginSqlite<Row extends object>(sequelize: Sequelize, read: { sql
       }
     },
   };
-  // Serialized, so the read runs after BEGIN on SQLite's thread; both answers come back in one turn.
-  const rows = await new Promise<Row[]>((resolve, reject) => {
-    let beginError: Error | null = null;
-    conn.serialize(() => {
-      conn.run('BEGIN IMMEDIATE', (err) => (beginError = err));
-      conn.all(read.sql, read.params, (err, found) => {
-        if (beginError ?? err) reject(beginError ?? err);
-        else resolve(found as Row[]);
-      });
-    });
-  }).catch(async (err: unknown) => {
+  // BEGIN and the read go to SQLite's threads together and both answer in one turn of this
+  // thread's event loop; in node-sqlite3's serialized mode each waited for its own turn. So the
+  // read may run just before BEGIN takes the write lock. Nothing it reads can change in between
+  // but by another process appending to the log (only this writer stores device reads), and then
+  // this batch's first leaf takes an index that process has taken (log_entries.idx is the primary
+  // key): the batch fails, and each of its jobs is retried alone, reading the log's end again.
+  const begun = run('BEGIN IMMEDIATE');
+  const read = allRows<Row>(conn, first.sql, first.params);
+  const [began, rows] = await Promise.allSettled([begun, read]);
+  if (began.status === 'rejected' || rows.status === 'rejected') {
     await tx.rollback().catch(() => undefined);
-    throw err;
-  });
-  return { tx, rows };
+    throw began.status === 'rejected' ? began.reason : (rows as PromiseRejectedResult).reason;
+  }
+  return { tx, rows: rows.value };
 }
 
 async function beginPostgres<Row extends object>(sequelize: Sequelize, read: { sql: string; replacements?: Record<string, unknown> }): Promise<{ tx: BatchTransaction; rows: Row[] }> {

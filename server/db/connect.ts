@@ -26,6 +26,8 @@ interface RawSqliteConnection {
   run(sql: string, cb: (err: Error | null) => void): void;
   safekeepReady?: boolean;
   safekeepWriter?: boolean;
+  /** Statements the writer keeps prepared on its connection (batch-transaction.ts); finalized before closing. */
+  safekeepStatements?: Map<string, { finalize(cb: (err: Error | null) => void): void }>;
 }
 
 function runRaw(conn: RawSqliteConnection, sql: string): Promise<void> {
@@ -39,7 +41,7 @@ function runRaw(conn: RawSqliteConnection, sql: string): Promise<void> {
  * statement, and transactions share one persistent connection. That is safe because only the
  * CustodyWriter opens transactions, strictly one after another (server/ARCHITECTURE.md).
  */
-function setUpSqliteConnections(sequelize: Sequelize, writerPragmas: readonly string[]): void {
+function setUpSqliteConnections(sequelize: Sequelize, writerPragmas: readonly string[]): { finalizeStatements(): Promise<void> } {
   const manager = sequelize.connectionManager as unknown as {
     getConnection(options?: { uuid?: string }): Promise<RawSqliteConnection>;
     releaseConnection(connection: RawSqliteConnection, force?: boolean): void;
@@ -67,6 +69,14 @@ function setUpSqliteConnections(sequelize: Sequelize, writerPragmas: readonly st
     // The writer's connection outlives each transaction; it closes with the database.
     if (connection.safekeepWriter && force !== true) return;
     release(connection, force);
+  };
+  return {
+    // SQLite refuses to close a connection with statements still prepared on it.
+    async finalizeStatements() {
+      const statements = [...(writer?.safekeepStatements?.values() ?? [])];
+      writer?.safekeepStatements?.clear();
+      await Promise.all(statements.map((statement) => new Promise<void>((resolve) => statement.finalize(() => resolve()))));
+    },
   };
 }
 
@@ -104,8 +114,9 @@ export async function openDatabase(config: { url: string; walCheckpointMs?: numb
           dialectOptions: { options: '-c synchronous_commit=on' },
         });
   const background = dialect === 'sqlite' && config.walCheckpointMs ? new WalCheckpointer({ path: sqlitePathOf(url), intervalMs: config.walCheckpointMs, logger: log, ...(config.maxWalBytes ? { maxWalBytes: config.maxWalBytes } : {}) }) : null;
+  let statements: { finalizeStatements(): Promise<void> } | null = null;
   if (dialect === 'sqlite') {
-    setUpSqliteConnections(sequelize, background ? ['PRAGMA wal_autocheckpoint=0'] : []);
+    statements = setUpSqliteConnections(sequelize, background ? ['PRAGMA wal_autocheckpoint=0'] : []);
     // WAL is a property of the file, set once; it lets readers run beside the single writer.
     await sequelize.query('PRAGMA journal_mode=WAL');
   }
@@ -119,6 +130,7 @@ export async function openDatabase(config: { url: string; walCheckpointMs?: numb
     },
     close: async () => {
       await background?.stop();
+      await statements?.finalizeStatements();
       await sequelize.close();
     },
   };
