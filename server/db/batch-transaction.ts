@@ -111,6 +111,7 @@ async function beginSqlite<Row extends object>(sequelize: Sequelize, first: { sq
   // but by another process appending to the log (only this writer stores device reads), and then
   // this batch's first leaf takes an index that process has taken (log_entries.idx is the primary
   // key): the batch fails, and each of its jobs is retried alone, reading the log's end again.
+  // IMMEDIATE takes the write lock up front, so a second process (a CLI checkpoint) waits for it instead of failing.
   const begun = run('BEGIN IMMEDIATE');
   const read = allRows<Row>(conn, first.sql, first.params);
   const [began, rows] = await Promise.allSettled([begun, read]);
