@@ -12,7 +12,7 @@ const run = promisify(execFile);
  */
 describe('npm run bench -- --json', () => {
   it('runs the pipeline at small scale and prints every required key on its last line, with nothing lost', async () => {
-    const args = ['run', 'bench', '--', '--json', '--boards', '20', '--events', '2000', '--steady-seconds', '1', '--rate', '200', '--verify-leaves', '3000', '--baseline-rows', '2000', '--direct-events', '0', '--single-commits', '5', '--decoder-ms', '0', '--timeout', '120'];
+    const args = ['run', 'bench', '--', '--json', '--boards', '20', '--events', '2000', '--warmup-events', '400', '--steady-seconds', '1', '--rate', '200', '--verify-leaves', '3000', '--baseline-rows', '2000', '--direct-events', '0', '--single-commits', '5', '--decoder-ms', '0', '--timeout', '120'];
     const { stdout } = await run('npm', args, { cwd: process.cwd(), timeout: 150_000, maxBuffer: 16 * 1024 * 1024 });
     const last = stdout.trim().split('\n').at(-1)!;
     const figures = JSON.parse(last) as Record<string, unknown> & { flood: Record<string, number>; steady: Record<string, number>; verify: { ok: boolean } };

@@ -5,6 +5,8 @@ export interface BenchOptions {
   boards: number;
   /** Events in the throughput flood. */
   events: number;
+  /** Events of an uncounted flood before it: a running office is warm (JIT-compiled hot paths). */
+  warmupEvents: number;
   /** The flood stops publishing after this long (at the next whole round of visits) even if short of `events`. */
   floodMaxSeconds: number;
   /** Most publishes not yet acknowledged by the server (application-level ack) during the flood. */
@@ -35,6 +37,7 @@ const DEFAULTS: BenchOptions = {
   json: false,
   boards: 160,
   events: 50_000,
+  warmupEvents: 8_000,
   floodMaxSeconds: 40,
   window: 2_000,
   rate: 1_000,
@@ -53,6 +56,7 @@ const DEFAULTS: BenchOptions = {
 const NUMERIC: Record<string, keyof BenchOptions> = {
   '--boards': 'boards',
   '--events': 'events',
+  '--warmup-events': 'warmupEvents',
   '--flood-max-seconds': 'floodMaxSeconds',
   '--window': 'window',
   '--rate': 'rate',

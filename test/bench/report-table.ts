@@ -58,7 +58,7 @@ export function toTable(f: BenchFigures): string {
     line(['measure', 'figure', 'target', '']),
     ...rows.map(line),
     '',
-    `flood: ${n(flood.published)} reads in ${n(flood.seconds, 2)} s (mid-run ${n(flood.midEventsPerS)} /s), at most ${n(f.config.window)} un-acked; received ${n(flood.received)}, lost ${flood.lost}, duplicated ${flood.duplicated}, reordered ${flood.reordered}; never acked ${flood.notAcked}, acked without a leaf ${flood.ackedWithoutLeaf}`,
+    `flood: ${n(flood.published)} reads in ${n(flood.seconds, 2)} s (mid-run ${n(flood.midEventsPerS)} /s) after ${n(f.config.warmupEvents)} uncounted, at most ${n(f.config.window)} un-acked; received ${n(flood.received)}, lost ${flood.lost}, duplicated ${flood.duplicated}, reordered ${flood.reordered}; never acked ${flood.notAcked}, acked without a leaf ${flood.ackedWithoutLeaf}`,
     `  publish -> socket under saturation: ${lat(flood.latencyMs)}; load worker busy ${n(flood.workerElu * 100)}%`,
     `  badge -> unlock under saturation:   ${lat(flood.unlockLatencyMs)}; badges never unlocked ${flood.unanswered}`,
     ...phase(f.phases.flood, flood.published, f.machine.cores, true),

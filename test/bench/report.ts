@@ -20,7 +20,7 @@ export interface BenchFigures {
   decoders: DecoderFigures;
   /** loadBefore/After: the 1-minute load average; other work on this 2-core machine skews every figure. */
   machine: { cores: number; node: string; sqlite: string; loadBefore: number; loadAfter: number };
-  config: { boards: number; window: number; rate: number; steadySeconds: number };
+  config: { boards: number; window: number; rate: number; steadySeconds: number; warmupEvents: number };
   totalSeconds: number;
 }
 

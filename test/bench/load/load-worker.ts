@@ -96,9 +96,10 @@ function publisher(clients: LeanBoard[], tracker: Tracker, packets: Buffer[]): (
 }
 
 /** As fast as the window allows: at most `window` reads published and not yet acked by the server. */
-async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) => void): Promise<FloodResult> {
+async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) => void, from: number, events: number): Promise<FloodResult> {
   const elu = performance.eventLoopUtilization();
   const { duplicated, reordered } = tracker;
+  const acksBefore = tracker.ackCount;
   let published = 0;
   let scheduled = false;
   const started = now();
@@ -106,10 +107,10 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) 
   const deadline = started + config.floodMaxSeconds * 1000;
   // It stops only where every board has finished a visit (badge, unlock, open, close, lock).
   const cycle = 5 * config.boards;
-  const room = () => published < config.events && published - tracker.ackCount < config.window && (now() < deadline || published % cycle !== 0);
+  const room = () => published < events && published - (tracker.ackCount - acksBefore) < config.window && (now() < deadline || published % cycle !== 0);
   const fill = () => {
     scheduled = false;
-    for (let burst = 0; burst < FILL_CHUNK && room(); burst++) publish(published++);
+    for (let burst = 0; burst < FILL_CHUNK && room(); burst++) publish(from + published++);
     if (room()) schedule();
   };
   const schedule = () => {
@@ -128,22 +129,22 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) 
     let lastAck = now();
     const check = () => {
       if (tracker.ackCount !== acks) [acks, lastAck] = [tracker.ackCount, now()];
-      const done = published === config.events || (now() >= deadline && published % cycle === 0) || now() - lastAck > STUCK_MS;
+      const done = published === events || (now() >= deadline && published % cycle === 0) || now() - lastAck > STUCK_MS;
       if (done) resolve();
       else setTimeout(check, 50);
     };
     check();
   });
   const n = published;
-  if (n < config.events) progress(`flood stopped after ${config.floodMaxSeconds} s with ${n} of ${config.events} reads published`);
-  await tracker.drain(0, n);
+  if (n < events) progress(`flood stopped after ${config.floodMaxSeconds} s with ${n} of ${events} reads published`);
+  await tracker.drain(from, from + n);
   tracker.onAck = () => undefined;
-  const receipts = Float64Array.from(tracker.received.subarray(0, n)).filter(Number.isFinite).sort();
+  const receipts = Float64Array.from(tracker.received.subarray(from, from + n)).filter(Number.isFinite).sort();
   const last = receipts.length > 0 ? receipts[receipts.length - 1]! : Number.NaN;
   const seconds = (last - started) / 1000;
   const q = (p: number) => receipts[Math.floor(p * (receipts.length - 1))]!;
   const midCount = Math.floor(0.9 * (receipts.length - 1)) - Math.floor(0.1 * (receipts.length - 1));
-  const delivery = tracker.delivery(0, n, duplicated, reordered, elu);
+  const delivery = tracker.delivery(from, from + n, duplicated, reordered, elu);
   const unlocks = tracker.closeUnlocks();
   return {
     unlockLatencyMs: distribution(unlocks.latencies),
@@ -153,7 +154,7 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) 
     // Reads that made it into the log; equal to n when nothing was lost.
     eventsPerS: delivery.received / seconds,
     midEventsPerS: (midCount / (q(0.9) - q(0.1))) * 1000,
-    latencyMs: distribution(tracker.latencies(0, n, tracker.received)),
+    latencyMs: distribution(tracker.latencies(from, from + n, tracker.received)),
   };
 }
 
@@ -193,26 +194,38 @@ async function steady(config: LoadConfig, tracker: Tracker, publish: (g: number)
 
 async function main(config: LoadConfig): Promise<LoadResult> {
   const steadyCount = Math.round(config.rate * config.steadySeconds);
+  // Whole rounds of visits (badge, unlock, open, close, lock on every board), so the flood starts at a round.
+  const cycle = 5 * config.boards;
+  const warmup = Math.ceil(config.warmupEvents / cycle) * cycle;
   // The device clocks start a little in the past, so even the flood's fast-running clock stays plausible.
   const reads = new ReadSource(`bench${randomBytes(4).toString('hex')}`, config.boards, Date.now() - 60_000);
-  const tracker = new Tracker(reads, config.events + steadyCount, progress);
+  const tracker = new Tracker(reads, warmup + config.events + steadyCount, progress);
   progress(`connecting ${config.boards} boards and a dashboard`);
   const { clients, socket } = await connect(config, tracker);
   progress(`encoding ${config.events + steadyCount} reads`);
-  const publish = publisher(clients, tracker, encodeReads(reads, config.events + steadyCount));
+  const publish = publisher(clients, tracker, encodeReads(reads, warmup + config.events + steadyCount));
   try {
+    if (warmup > 0) {
+      // A running office is warm; a fresh process runs its first thousands of reads before V8 has
+      // compiled the hot paths. This flood is not counted.
+      progress(`warm-up: ${warmup} reads, not counted`);
+      const warm = await flood(config, tracker, publish, 0, warmup);
+      if (warm.published < warmup) throw new Error(`the warm-up flood stopped after ${warm.published} of ${warmup} reads`);
+      // Past every device's flood window (the registry's 50 reads/s), as before the steady phase.
+      await sleep(1500);
+    }
     progress(`flood: ${config.events} reads over ${config.boards} boards, at most ${config.window} un-acked`);
     post({ type: 'phase', name: 'flood', state: 'start' });
-    const floodResult = await flood(config, tracker, publish);
+    const floodResult = await flood(config, tracker, publish, warmup, config.events);
     post({ type: 'phase', name: 'flood', state: 'end' });
     // Past every device's flood window, so the steady phase starts from quiet devices.
     await sleep(1500);
     progress(`steady: ${config.rate} reads/s for ${config.steadySeconds} s`);
     // Steady reads continue right after the flood's, so every board's seqs stay gapless.
     post({ type: 'phase', name: 'steady', state: 'start' });
-    const steadyResult = await steady(config, tracker, publish, floodResult.published);
+    const steadyResult = await steady(config, tracker, publish, warmup + floodResult.published);
     post({ type: 'phase', name: 'steady', state: 'end' });
-    return { flood: floodResult, steady: steadyResult, readsUsed: floodResult.published + steadyResult.published };
+    return { flood: floodResult, steady: steadyResult, readsUsed: warmup + floodResult.published + steadyResult.published };
   } finally {
     socket.close();
     await Promise.all(clients.map((c) => c.end()));

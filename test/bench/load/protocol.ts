@@ -10,6 +10,8 @@ export interface LoadConfig {
   /** Each board's MQTT login, by board index. */
   boardLogins: { username: string; password: string }[];
   events: number;
+  /** Reads of an uncounted flood before the measured one (rounded up to whole rounds of visits). */
+  warmupEvents: number;
   /** The flood stops publishing after this long even if fewer than `events` were published. */
   floodMaxSeconds: number;
   window: number;
