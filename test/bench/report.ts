@@ -104,6 +104,7 @@ export function toJson(f: BenchFigures): Record<string, unknown> {
       seconds: round(flood.seconds, 2),
       mid_events_per_s: round(flood.midEventsPerS),
       latency_ms: dist(flood.latencyMs),
+      ack_latency_ms: dist(flood.ackLatencyMs),
       unlock_latency_ms: dist(flood.unlockLatencyMs),
       badges_never_unlocked: flood.unanswered,
       worker_elu: round(flood.workerElu, 3),

@@ -155,6 +155,7 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) 
     eventsPerS: delivery.received / seconds,
     midEventsPerS: (midCount / (q(0.9) - q(0.1))) * 1000,
     latencyMs: distribution(tracker.latencies(from, from + n, tracker.received)),
+    ackLatencyMs: distribution(tracker.latencies(from, from + n, tracker.acked)),
   };
 }
 

@@ -55,6 +55,8 @@ export interface FloodResult extends Delivery {
   midEventsPerS: number;
   /** Publish to socket receipt under saturation (queueing included), ms. */
   latencyMs: Distribution;
+  /** Publish to application-level ack under saturation: what paces the boards' window, ms. */
+  ackLatencyMs: Distribution;
   /** Badge read published -> unlock received, under saturation (queueing included), ms. */
   unlockLatencyMs: Distribution;
   /** Badges still without their unlock when the phase ended. */
