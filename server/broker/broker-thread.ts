@@ -115,6 +115,9 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
   };
 
   const handle = (message: FromBroker) => {
+    // Everything else keeps its place after the batches before it: a subscription is confirmed
+    // only after the retained messages it replayed were handed over.
+    if (message.t !== 'messages') while (inbox.length > 0) deliver(inbox.shift()!);
     switch (message.t) {
       case 'messages': {
         inbox.push(message);
