@@ -62,12 +62,16 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
   let outgoing: { item: { id: number; link: number; topic: string; qos: 0 | 1 }; payload: Buffer }[] = [];
 
   const send = (message: ToBroker, transfer: ArrayBuffer[] = []) => current.postMessage(message, transfer);
+  /** Requests whose answer must come after the messages the broker sent before it: subscriptions. */
+  const subscribing = new Set<number>();
   const request = (make: (id: number) => ToBroker): Promise<void> => {
     if (!alive) return Promise.reject(new Error('the MQTT broker thread has stopped'));
     const id = nextRequest++;
     return new Promise<void>((resolve, reject) => {
       requests.set(id, { resolve, reject });
-      send(make(id));
+      const message = make(id);
+      if (message.t === 'subscribe') subscribing.add(id);
+      send(message);
     });
   };
   const flushPublishes = () => {
@@ -84,6 +88,7 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
   const failPending = (why: string) => {
     for (const { reject } of requests.values()) reject(new Error(`the MQTT broker thread has stopped: ${why}`));
     requests.clear();
+    subscribing.clear();
     outgoing = [];
   };
 
@@ -115,9 +120,10 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
   };
 
   const handle = (message: FromBroker) => {
-    // Everything else keeps its place after the batches before it: a subscription is confirmed
-    // only after the retained messages it replayed were handed over.
-    if (message.t !== 'messages') while (inbox.length > 0) deliver(inbox.shift()!);
+    // A subscription is confirmed only after the retained messages it replayed were handed over.
+    if (message.t === 'done' && inbox.length > 0 && [...message.ids, ...message.failed.map((f) => f.id)].some((id) => subscribing.has(id))) {
+      while (inbox.length > 0) deliver(inbox.shift()!);
+    }
     switch (message.t) {
       case 'messages': {
         inbox.push(message);
@@ -131,10 +137,12 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
         for (const { id, error } of message.failed) {
           requests.get(id)?.reject(new Error(error));
           requests.delete(id);
+          subscribing.delete(id);
         }
         for (const id of message.ids) {
           requests.get(id)?.resolve();
           requests.delete(id);
+          subscribing.delete(id);
         }
         break;
       case 'clients':
