@@ -60,18 +60,16 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
   let tid: number | null = null;
   let current: Worker;
   let outgoing: { item: { id: number; link: number; topic: string; qos: 0 | 1 }; payload: Buffer }[] = [];
+  /** Messages from the broker thread not handled yet (drainInbox). */
+  const inbox: FromBroker[] = [];
 
   const send = (message: ToBroker, transfer: ArrayBuffer[] = []) => current.postMessage(message, transfer);
-  /** Requests whose answer must come after the messages the broker sent before it: subscriptions. */
-  const subscribing = new Set<number>();
   const request = (make: (id: number) => ToBroker): Promise<void> => {
     if (!alive) return Promise.reject(new Error('the MQTT broker thread has stopped'));
     const id = nextRequest++;
     return new Promise<void>((resolve, reject) => {
       requests.set(id, { resolve, reject });
-      const message = make(id);
-      if (message.t === 'subscribe') subscribing.add(id);
-      send(message);
+      send(make(id));
     });
   };
   const flushPublishes = () => {
@@ -88,8 +86,9 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
   const failPending = (why: string) => {
     for (const { reject } of requests.values()) reject(new Error(`the MQTT broker thread has stopped: ${why}`));
     requests.clear();
-    subscribing.clear();
     outgoing = [];
+    // What the dead thread sent and was not handled yet goes with it: boards resend unacked reads.
+    inbox.length = 0;
   };
 
   const deliver = (message: Extract<FromBroker, { t: 'messages' }>) => {
@@ -105,44 +104,44 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
     send({ t: 'settled', through: message.first + message.links.length - 1 });
   };
   // Node hands over every message waiting on the port in one go, and under a flood that was
-  // several batches: milliseconds in which the writer's SQLite answers (each a step of a commit)
-  // waited. So batches are handled from a queue, a slice of time per turn of the event loop.
-  const inbox: Extract<FromBroker, { t: 'messages' }>[] = [];
+  // several batches of reads: milliseconds in which the writer's SQLite answers (each a step of a
+  // commit) waited. So messages are handled from a queue, a slice of time per turn of the event
+  // loop, all of them in the order they came (a subscription is confirmed after the retained
+  // messages it replayed).
   let draining = false;
   const drainInbox = () => {
     const until = performance.now() + INGRESS_SLICE_MS;
-    while (inbox.length > 0) {
-      deliver(inbox.shift()!);
-      if (performance.now() >= until) break;
+    try {
+      while (inbox.length > 0) {
+        handle(inbox.shift()!);
+        if (performance.now() >= until) break;
+      }
+    } finally {
+      if (inbox.length > 0) setImmediate(drainInbox);
+      else draining = false;
     }
-    if (inbox.length > 0) setImmediate(drainInbox);
-    else draining = false;
+  };
+  const receive = (message: FromBroker) => {
+    inbox.push(message);
+    if (!draining) {
+      draining = true;
+      setImmediate(drainInbox);
+    }
   };
 
   const handle = (message: FromBroker) => {
-    // A subscription is confirmed only after the retained messages it replayed were handed over.
-    if (message.t === 'done' && inbox.length > 0 && [...message.ids, ...message.failed.map((f) => f.id)].some((id) => subscribing.has(id))) {
-      while (inbox.length > 0) deliver(inbox.shift()!);
-    }
     switch (message.t) {
-      case 'messages': {
-        inbox.push(message);
-        if (!draining) {
-          draining = true;
-          setImmediate(drainInbox);
-        }
+      case 'messages':
+        deliver(message);
         break;
-      }
       case 'done':
         for (const { id, error } of message.failed) {
           requests.get(id)?.reject(new Error(error));
           requests.delete(id);
-          subscribing.delete(id);
         }
         for (const id of message.ids) {
           requests.get(id)?.resolve();
           requests.delete(id);
-          subscribing.delete(id);
         }
         break;
       case 'clients':
@@ -169,7 +168,7 @@ export async function startBrokerThread(config: BrokerThreadConfig & { logger: L
           tid = message.tid;
           resolve({ url: message.url, port: message.port });
         } else if (message.t === 'failed') reject(Object.assign(new Error(message.message), message.code ? { code: message.code } : {}));
-        else handle(message);
+        else receive(message);
       });
       worker.on('error', (err) => log.error({ err: err.message }, 'the MQTT broker thread failed'));
       worker.on('exit', (code) => {

@@ -29,6 +29,16 @@ const IDENTIFIER_REJECTED = 2;
 const NOT_AUTHORIZED = 5;
 
 /**
+ * Messages the broker routes at once (aedes' default is 100). A board's read stays in flight
+ * until the server has handled it (the boards' flow control), so with more than 100 boards busy
+ * the server's acks and commands queued behind their reads: under the bench's flood an ack took
+ * 50-110 ms from the server to its board, and the boards, which wait for acks, slowed to match
+ * (about 9,700 reads/s against 12,700 with this). Well above the boards of an office plus the
+ * acks of one commit.
+ */
+const MESSAGES_IN_FLIGHT = 1000;
+
+/**
  * The in-process MQTT broker for an office that runs on one machine. The server reaches it
  * through `localLink()`, not over TCP: a loopback client cost a parse, a re-serialization and a
  * socket write per read and per ack. Decoding, routing, acks and commands sit above the link
@@ -47,16 +57,6 @@ const NOT_AUTHORIZED = 5;
  *  - a subscription outside the ACL is refused in the SUBACK (0x80); every delivery is checked
  *    again against the receiver's ACL.
  */
-/**
- * Messages the broker routes at once (aedes' default is 100). A board's read stays in flight
- * until the server has handled it (the boards' flow control), so with more than 100 boards busy
- * the server's acks and commands queued behind their reads: under the bench's flood an ack took
- * 50-110 ms from the server to its board, and the boards, which wait for acks, slowed to match
- * (about 9,700 reads/s against 12,700 with this). Well above the boards of an office plus the
- * acks of one commit.
- */
-const MESSAGES_IN_FLIGHT = 1000;
-
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = options.logger.child({ component: 'broker' });
   const denials = new BurstLogger(log, systemClock);

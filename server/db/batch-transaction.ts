@@ -33,8 +33,14 @@ export async function beginBatch<Row extends object>(db: Database, read: Opening
 
 /** A second read inside the transaction, in the dialect's form. */
 export async function readInBatch<Row extends object>(db: Database, tx: BatchTransaction, read: OpeningRead): Promise<Row[]> {
-  if (db.dialect !== 'sqlite') return db.sequelize.query<Row>(read.postgres.sql, { type: QueryTypes.SELECT, transaction: tx.transaction, ...(read.postgres.replacements ? { replacements: read.postgres.replacements } : {}) });
-  return allRows<Row>((tx.transaction as unknown as { connection: RawConnection }).connection, read.sqlite.sql, read.sqlite.params);
+  const conn = sqliteConnectionOf(db.sequelize, tx.transaction);
+  if (!conn) return db.sequelize.query<Row>(read.postgres.sql, { type: QueryTypes.SELECT, transaction: tx.transaction, ...(read.postgres.replacements ? { replacements: read.postgres.replacements } : {}) });
+  return allRows<Row>(conn, read.sqlite.sql, read.sqlite.params);
+}
+
+/** The node-sqlite3 connection a transaction runs on; undefined on PostgreSQL. */
+export function sqliteConnectionOf(sequelize: Sequelize, transaction: Transaction): RawConnection | undefined {
+  return sequelize.getDialect() === 'sqlite' ? (transaction as unknown as { connection?: RawConnection }).connection : undefined;
 }
 
 interface RawStatement {
@@ -42,7 +48,7 @@ interface RawStatement {
   finalize(callback: (err: Error | null) => void): void;
 }
 
-interface RawConnection {
+export interface RawConnection {
   prepare(sql: string): RawStatement;
   exec(sql: string, callback: (err: Error | null) => void): void;
   uuid?: string;

@@ -1,5 +1,6 @@
 import type { Sequelize, Transaction } from 'sequelize';
 import sqlite3 from 'sqlite3';
+import { sqliteConnectionOf } from '../db/batch-transaction';
 
 /**
  * Rows a batch's jobs write but no later job of the batch reads back from the database, held
@@ -79,7 +80,7 @@ export class DeferredWrites {
   async statements(sequelize: Sequelize, transaction: Transaction): Promise<string[]> {
     const dialect = sequelize.getDialect();
     const escape = (value: unknown) => sequelize.escape(driverValue(value) as string);
-    const sqlite = rawSqlite(sequelize, transaction);
+    const sqlite = sqliteConnectionOf(sequelize, transaction);
     const statements: string[] = [];
     for (const [table, rows] of this.inserts) {
       if (rows.length === 0) continue;
@@ -116,19 +117,10 @@ export class DeferredWrites {
 
   private async run(statements: string[], sequelize: Sequelize, transaction: Transaction): Promise<void> {
     if (statements.length === 0) return;
-    const sqlite = rawSqlite(sequelize, transaction);
+    const sqlite = sqliteConnectionOf(sequelize, transaction);
     if (sqlite) await new Promise<void>((resolve, reject) => sqlite.exec(statements.join(';\n'), (err) => (err ? reject(err) : resolve())));
     else for (const sql of statements) await sequelize.query(sql, { transaction });
   }
-}
-
-interface RawSqlite {
-  exec(sql: string, callback: (err: Error | null) => void): void;
-}
-
-/** The transaction's own node-sqlite3 connection, on SQLite. */
-function rawSqlite(sequelize: Sequelize, transaction: Transaction): RawSqlite | undefined {
-  return sequelize.getDialect() === 'sqlite' ? (transaction as unknown as { connection?: RawSqlite }).connection : undefined;
 }
 
 /** Rows per INSERT: each statement's JSON stays around a megabyte. */
@@ -227,7 +219,7 @@ function withDriverValues(row: Record<string, unknown>): Record<string, unknown>
   return copy ?? row;
 }
 
-/** Values escaped by the dialect, for the reason given in flush(). */
+/** Values escaped by the dialect, for the reason given in statements(). */
 function caseUpdate(table: string, columns: string[], entries: [string, Record<string, unknown>][], dialect: string, escape: (value: unknown) => string): string {
   const literal = (value: unknown) => escape(value instanceof Date && dialect !== 'postgres' ? value.toISOString() : value);
   const sets = columns.map((column) => {

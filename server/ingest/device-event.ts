@@ -7,21 +7,30 @@ import { z } from 'zod';
  */
 
 const rfc3339 = z.iso.datetime({ offset: false });
+const CANONICAL = /^[0-9A-F]{2,40}$/;
+/** The states a door, a lock and a device's availability report; the schema and plainlyValid share them. */
+const STATES = {
+  door: ['open', 'closed'],
+  lock: ['locked', 'unlocked', 'jammed'],
+  availability: ['online', 'offline'],
+} as const;
+/** Longest text per field. */
+const MAX = { raw: 200, format: 20, idempotencyKey: 200, deviceId: 100, data: 500, symbology: 4 } as const;
 
 export const credentialSchema = z.object({
   /** Canonical badge id: uppercase hex of the card's UID bytes (see devices/credentials). */
-  canonical: z.string().regex(/^[0-9A-F]{2,40}$/),
+  canonical: z.string().regex(CANONICAL),
   /** The form the reader sent, as text, kept as evidence. */
-  raw: z.string().min(1).max(200),
+  raw: z.string().min(1).max(MAX.raw),
   /** How the raw form was interpreted: 'hex', 'dec10', 'w26', 'w34', 'uid'… */
-  format: z.string().min(1).max(20),
+  format: z.string().min(1).max(MAX.format),
 });
 
 const common = {
   /** Stable across redeliveries of the same read: a duplicate delivery is stored once. */
-  idempotencyKey: z.string().min(1).max(200),
+  idempotencyKey: z.string().min(1).max(MAX.idempotencyKey),
   /** The device's id in the office file. */
-  deviceId: z.string().min(1).max(100),
+  deviceId: z.string().min(1).max(MAX.deviceId),
   /** The device's own clock, when it sent one: kept to flag drift, never trusted for order. */
   tsDevice: rfc3339.optional(),
 };
@@ -31,13 +40,13 @@ export const deviceEventSchema = z.discriminatedUnion('kind', [
   z.object({
     ...common,
     kind: z.literal('barcode'),
-    data: z.string().min(1).max(500),
+    data: z.string().min(1).max(MAX.data),
     /** AIM symbology identifier such as "]C1", stripped from data and kept here. */
-    symbology: z.string().max(4).optional(),
+    symbology: z.string().max(MAX.symbology).optional(),
   }),
-  z.object({ ...common, kind: z.literal('door'), state: z.enum(['open', 'closed']) }),
-  z.object({ ...common, kind: z.literal('lock'), state: z.enum(['locked', 'unlocked', 'jammed']) }),
-  z.object({ ...common, kind: z.literal('availability'), state: z.enum(['online', 'offline']) }),
+  z.object({ ...common, kind: z.literal('door'), state: z.enum(STATES.door) }),
+  z.object({ ...common, kind: z.literal('lock'), state: z.enum(STATES.lock) }),
+  z.object({ ...common, kind: z.literal('availability'), state: z.enum(STATES.availability) }),
   z.object({ ...common, kind: z.literal('heartbeat') }),
 ]);
 
@@ -56,17 +65,10 @@ export function parseDeviceEvent(raw: unknown): ReturnType<typeof deviceEventSch
   return plainlyValid(raw) ? ({ success: true, data: raw } as ReturnType<typeof deviceEventSchema.safeParse>) : deviceEventSchema.safeParse(raw);
 }
 
-const STATES: Partial<Record<DeviceEventKind, readonly string[]>> = {
-  door: ['open', 'closed'],
-  lock: ['locked', 'unlocked', 'jammed'],
-  availability: ['online', 'offline'],
-};
-const CANONICAL = /^[0-9A-F]{2,40}$/;
-
 function plainlyValid(raw: unknown): raw is DeviceEvent {
   if (!isPlainObject(raw)) return false;
   const e = raw as Record<string, unknown>;
-  if (!isText(e.idempotencyKey, 200) || !isText(e.deviceId, 100)) return false;
+  if (!isText(e.idempotencyKey, MAX.idempotencyKey) || !isText(e.deviceId, MAX.deviceId)) return false;
   let fields = 3;
   if (e.tsDevice !== undefined) {
     if (!isUtcMillis(e.tsDevice)) return false;
@@ -75,22 +77,22 @@ function plainlyValid(raw: unknown): raw is DeviceEvent {
   switch (e.kind) {
     case 'badge': {
       const c = e.credential;
-      if (!isPlainObject(c) || !isText(c.canonical, 40) || !CANONICAL.test(c.canonical) || !isText(c.raw, 200) || !isText(c.format, 20) || countFields(c) !== 3) return false;
+      if (!isPlainObject(c) || typeof c.canonical !== 'string' || !CANONICAL.test(c.canonical) || !isText(c.raw, MAX.raw) || !isText(c.format, MAX.format) || countFields(c) !== 3) return false;
       fields++;
       break;
     }
     case 'barcode':
-      if (!isText(e.data, 500)) return false;
+      if (!isText(e.data, MAX.data)) return false;
       fields++;
       if (e.symbology !== undefined) {
-        if (typeof e.symbology !== 'string' || e.symbology.length > 4) return false;
+        if (typeof e.symbology !== 'string' || e.symbology.length > MAX.symbology) return false;
         fields++;
       }
       break;
     case 'door':
     case 'lock':
     case 'availability':
-      if (!STATES[e.kind]!.includes(e.state as string)) return false;
+      if (!(STATES[e.kind] as readonly string[]).includes(e.state as string)) return false;
       fields++;
       break;
     case 'heartbeat':

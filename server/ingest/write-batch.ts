@@ -66,36 +66,35 @@ export class WriteBatch {
   }
 }
 
+/** The fields only the writer sets, in key order. */
+const WRITER_FIELDS = ['record_prev', 'record_seq', 'ts_server'] as const;
+type WriterValues = Record<(typeof WRITER_FIELDS)[number], string | number | undefined>;
+
 /**
  * The job's event with the fields only the writer sets (ts_server, and a record's record_seq and
  * record_prev), whatever the job put there, each in its place among the job's fields: when
  * those are in canonical order, so is the result, and its leaf needs no sorted copy (leaf.ts).
  */
 function withWriterFields(input: AppendInput, tsServer: string, recordSeq: number | undefined, recordPrev: string | undefined): LeafEvent {
-  const event = {} as LeafEvent;
-  let prevPlaced = recordPrev === undefined;
-  let seqPlaced = recordSeq === undefined;
-  let tsPlaced = false;
+  const values: WriterValues = { record_prev: recordPrev, record_seq: recordSeq, ts_server: tsServer };
+  const event: Record<string, unknown> = {};
+  let next = 0;
   for (const key in input) {
-    if (!Object.hasOwn(input, key) || key === 'record_prev' || key === 'record_seq' || key === 'ts_server') continue;
-    if (!prevPlaced && key > 'record_prev') {
-      event.record_prev = recordPrev;
-      prevPlaced = true;
-    }
-    if (!seqPlaced && key > 'record_seq') {
-      event.record_seq = recordSeq;
-      seqPlaced = true;
-    }
-    if (!tsPlaced && key > 'ts_server') {
-      event.ts_server = tsServer;
-      tsPlaced = true;
-    }
+    if (!Object.hasOwn(input, key) || key in values) continue;
+    next = placeWriterFields(event, values, next, key);
     event[key] = input[key];
   }
-  if (!prevPlaced) event.record_prev = recordPrev;
-  if (!seqPlaced) event.record_seq = recordSeq;
-  if (!tsPlaced) event.ts_server = tsServer;
-  return event;
+  placeWriterFields(event, values, next, null);
+  return event as LeafEvent;
+}
+
+/** Sets the writer's fields from `next` on that sort before `key` (all of them for null); returns the next one. */
+function placeWriterFields(event: Record<string, unknown>, values: WriterValues, next: number, key: string | null): number {
+  for (; next < WRITER_FIELDS.length && (key === null || key > WRITER_FIELDS[next]!); next++) {
+    const field = WRITER_FIELDS[next]!;
+    if (values[field] !== undefined) event[field] = values[field];
+  }
+  return next;
 }
 
 /** A class, not an object of closures: one is made per job, so per read under a flood. */

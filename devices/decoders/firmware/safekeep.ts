@@ -51,6 +51,10 @@ export function encodeSafekeepAck(boot: string, seqs: readonly number[]): Buffer
 }
 
 const BOOT_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const DOOR_STATES = ['open', 'closed'] as const;
+const LOCK_STATES = ['locked', 'unlocked', 'jammed'] as const;
+/** Longest text per field. */
+const MAX = { uid: 200, data: 500, symbology: 4 } as const;
 const RFC3339_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
 const envelope = {
@@ -60,17 +64,17 @@ const envelope = {
 };
 
 export const safekeepReadSchema = z.discriminatedUnion('kind', [
-  z.object({ ...envelope, kind: z.literal('badge'), uid: z.string().min(1).max(200), format: z.enum(CREDENTIAL_FORMATS) }),
-  z.object({ ...envelope, kind: z.literal('barcode'), data: z.string().min(1).max(500), symbology: z.string().max(4).optional() }),
-  z.object({ ...envelope, kind: z.literal('door'), state: z.enum(['open', 'closed']) }),
-  z.object({ ...envelope, kind: z.literal('lock'), state: z.enum(['locked', 'unlocked', 'jammed']) }),
+  z.object({ ...envelope, kind: z.literal('badge'), uid: z.string().min(1).max(MAX.uid), format: z.enum(CREDENTIAL_FORMATS) }),
+  z.object({ ...envelope, kind: z.literal('barcode'), data: z.string().min(1).max(MAX.data), symbology: z.string().max(MAX.symbology).optional() }),
+  z.object({ ...envelope, kind: z.literal('door'), state: z.enum(DOOR_STATES) }),
+  z.object({ ...envelope, kind: z.literal('lock'), state: z.enum(LOCK_STATES) }),
   z.object({ ...envelope, kind: z.literal('heartbeat') }),
 ]);
 
 type SafekeepRead = z.infer<typeof safekeepReadSchema>;
 
 const FORMATS: ReadonlySet<string> = new Set(CREDENTIAL_FORMATS);
-const STATES: Partial<Record<SafekeepRead['kind'], readonly string[]>> = { door: ['open', 'closed'], lock: ['locked', 'unlocked', 'jammed'] };
+const STATES: Partial<Record<SafekeepRead['kind'], readonly string[]>> = { door: DOOR_STATES, lock: LOCK_STATES };
 
 /**
  * What safekeepReadSchema accepts, checked without it: a board's every read takes this path, and zod's
@@ -86,9 +90,9 @@ export function isPlainSafekeepRead(json: unknown): json is SafekeepRead {
   if (m.ts !== undefined && (typeof m.ts !== 'string' || !RFC3339_WITH_OFFSET.test(m.ts))) return false;
   switch (m.kind) {
     case 'badge':
-      return typeof m.uid === 'string' && m.uid.length >= 1 && m.uid.length <= 200 && typeof m.format === 'string' && FORMATS.has(m.format);
+      return typeof m.uid === 'string' && m.uid.length >= 1 && m.uid.length <= MAX.uid && typeof m.format === 'string' && FORMATS.has(m.format);
     case 'barcode':
-      return typeof m.data === 'string' && m.data.length >= 1 && m.data.length <= 500 && (m.symbology === undefined || (typeof m.symbology === 'string' && m.symbology.length <= 4));
+      return typeof m.data === 'string' && m.data.length >= 1 && m.data.length <= MAX.data && (m.symbology === undefined || (typeof m.symbology === 'string' && m.symbology.length <= MAX.symbology));
     case 'door':
     case 'lock':
       return STATES[m.kind]!.includes(m.state as string);

@@ -95,6 +95,9 @@ function publisher(clients: LeanBoard[], tracker: Tracker, packets: Buffer[]): (
   };
 }
 
+/** Reads in one round of visits: badge, unlock, open, close and lock on every board. */
+const visitRound = (config: LoadConfig) => 5 * config.boards;
+
 /** As fast as the window allows: at most `window` reads published and not yet acked by the server. */
 async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) => void, from: number, events: number): Promise<FloodResult> {
   const elu = performance.eventLoopUtilization();
@@ -106,7 +109,7 @@ async function flood(config: LoadConfig, tracker: Tracker, publish: (g: number) 
   // A pipeline far below target would take minutes for all N: publishing stops at the deadline.
   const deadline = started + config.floodMaxSeconds * 1000;
   // It stops only where every board has finished a visit (badge, unlock, open, close, lock).
-  const cycle = 5 * config.boards;
+  const cycle = visitRound(config);
   const room = () => published < events && published - (tracker.ackCount - acksBefore) < config.window && (now() < deadline || published % cycle !== 0);
   const fill = () => {
     scheduled = false;
@@ -195,9 +198,8 @@ async function steady(config: LoadConfig, tracker: Tracker, publish: (g: number)
 
 async function main(config: LoadConfig): Promise<LoadResult> {
   const steadyCount = Math.round(config.rate * config.steadySeconds);
-  // Whole rounds of visits (badge, unlock, open, close, lock on every board), so the flood starts at a round.
-  const cycle = 5 * config.boards;
-  const warmup = Math.ceil(config.warmupEvents / cycle) * cycle;
+  // Whole rounds of visits, so the measured flood starts at a round.
+  const warmup = Math.ceil(config.warmupEvents / visitRound(config)) * visitRound(config);
   // The device clocks start a little in the past, so even the flood's fast-running clock stays plausible.
   const reads = new ReadSource(`bench${randomBytes(4).toString('hex')}`, config.boards, Date.now() - 60_000);
   const tracker = new Tracker(reads, warmup + config.events + steadyCount, progress);
