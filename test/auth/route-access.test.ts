@@ -140,6 +140,9 @@ describe('live events over socket.io', () => {
     }
     await f.server.services.writer.submit({ run: async (ctx) => ctx.append({ type: 'test.event' }) });
     f.server.services.bus.emit('alert.raised', { id: 'a', type: 't', severity: 'warning', message: 'm', logIndex: 0 });
+    await expect.poll(() => heard.get('manager')!.length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => heard.get('staff')!.length, { timeout: 10_000 }).toBe(1);
+    // What the kiosk must not hear would have come with the others'; a moment more for a late one.
     await new Promise((r) => setTimeout(r, 300));
     expect(heard.get('kiosk')).toEqual([]);
     expect(heard.get('staff')).toEqual(['custody']);

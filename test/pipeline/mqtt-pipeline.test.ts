@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { startTestServer, type ServerFixture } from '../support/server';
-import { MOSQUITTO_URL, mosquittoAvailable } from '../support/mosquitto';
+import { holdSharedMosquitto, MOSQUITTO_URL, mosquittoAvailable } from '../support/mosquitto';
 import { boardClient } from '../support/board-client';
 import { decodeCustodyEmit } from '../../dashboard/src/api/custody-wire';
 
@@ -20,8 +20,10 @@ describe.each(brokers)('device reads through the %s broker', (_name, externalUrl
   let socket: Socket;
   const received: CustodyEmit[number][] = [];
   const acks: { boot: string; seqs: number[] }[] = [];
+  let releaseMosquitto: (() => void) | undefined;
 
   beforeAll(async () => {
+    if (externalUrl) releaseMosquitto = await holdSharedMosquitto();
     f = await startTestServer(externalUrl ? { mqttUrl: externalUrl } : {});
     device = await boardClient(f, 'safekeep/cab-4');
     cab2 = await boardClient(f, 'cab-2');
@@ -41,6 +43,7 @@ describe.each(brokers)('device reads through the %s broker', (_name, externalUrl
     await cab2?.endAsync();
     await cab1?.endAsync();
     await f?.close();
+    releaseMosquitto?.();
   });
 
   const waitFor = async (predicate: () => boolean, ms = 5000) => {

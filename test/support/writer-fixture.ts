@@ -20,7 +20,7 @@ export interface WriterFixture {
 }
 
 /** A migrated database with a started writer, on the given dialect. */
-export async function writerFixture(dialect: TestDialect, options: { maxBatch?: number; maxBatchMs?: number; resumeProbeMs?: number } = {}): Promise<WriterFixture> {
+export async function writerFixture(dialect: TestDialect, options: { maxBatch?: number; maxBatchMs?: number; urgentBatchMs?: number; resumeProbeMs?: number } = {}): Promise<WriterFixture> {
   const fresh = await freshDatabase(dialect);
   const db = await openDatabase({ url: fresh.url }, silentLogger);
   await migrate(db.sequelize, silentLogger);

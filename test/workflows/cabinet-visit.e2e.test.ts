@@ -60,7 +60,7 @@ describe('a cabinet visit, end to end', () => {
     await read({ kind: 'badge', uid: 'AABBCC01', format: 'hex' });
     expect(commands).toEqual([{ deviceId: 'cab-4-lock', command: 'unlock' }]);
     // The board itself receives the unlock, never as a retained message.
-    for (let i = 0; i < 100 && lockMessages.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => lockMessages.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(lockMessages[0]).toMatchObject({ cmd: 'unlock', retained: false });
     await read({ kind: 'door', state: 'open' });
     await read({ kind: 'barcode', data: 'SK-700001' });

@@ -66,10 +66,11 @@ describe.runIf(socatReady())('simulate + devices watch', () => {
     children.push(watch);
     await waitFor(() => watch.stderr.includes('watching devices'), 20_000, 'watch to start');
 
-    const simulate = start(['simulate', '--rounds', '3', '--interval', '1000'], env);
+    // `watch` finds serial ports by polling: rounds enough for it to open every one on a loaded machine.
+    const simulate = start(['simulate', '--rounds', '5', '--interval', '1000'], env);
     children.push(simulate);
     expect(await simulate.exited).toBe(0);
-    expect(simulate.stdout).toContain('Simulated 3 rounds');
+    expect(simulate.stdout).toContain('Simulated 5 rounds');
 
     const expected = office.devices.map((d) => `${d.id}:${KIND_OF_ROLE[d.role]}`);
     const seen = () => new Set(watch.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).map((l) => `${String(l.device)}:${String(l.kind)}`));

@@ -14,7 +14,7 @@ import { EventBus } from '../../../server/ingest/event-bus';
 import { systemClock } from '../../../server/shared/clock';
 import { silentLogger } from '../../../server/shared/logger';
 import { boardClient } from '../../support/board-client';
-import { MOSQUITTO_URL, mosquittoAvailable } from '../../support/mosquitto';
+import { holdSharedMosquitto, MOSQUITTO_URL, mosquittoAvailable } from '../../support/mosquitto';
 import { demoOffice } from '../../support/office';
 import { CollectingSink, sleep, waitFor } from './support';
 
@@ -22,7 +22,8 @@ import { CollectingSink, sleep, waitFor } from './support';
  * The transport's decoding, routing and acknowledgements over each kind of link: in process on
  * the embedded broker (what `serve` uses), MQTT.js over TCP to the same broker (tools in another
  * process), and MQTT.js to a real Mosquitto (MQTT_URL). The machine's Mosquitto is shared, so
- * every check looks only at its own boot id or timestamp.
+ * every check looks only at its own boot id or timestamp, and the file holds it while it runs
+ * (another file's server would acknowledge these reads).
  */
 
 interface Target {
@@ -42,7 +43,8 @@ async function embedded(over: 'local' | 'tcp'): Promise<Target> {
 
 async function mosquitto(): Promise<Target> {
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'safekeep-mqtt-transport-')), 'data');
-  return { name: 'mosquitto', mqttUrl: MOSQUITTO_URL, dataDir, links: mqttClientLinks(MOSQUITTO_URL, silentLogger), close: async () => undefined };
+  const release = await holdSharedMosquitto();
+  return { name: 'mosquitto', mqttUrl: MOSQUITTO_URL, dataDir, links: mqttClientLinks(MOSQUITTO_URL, silentLogger), close: async () => release() };
 }
 
 const targets: [string, () => Promise<Target>][] = [
