@@ -80,7 +80,7 @@ function withWriterFields(input: AppendInput, tsServer: string, recordSeq: numbe
   const event: Record<string, unknown> = {};
   let next = 0;
   for (const key in input) {
-    if (!Object.hasOwn(input, key) || key in values) continue;
+    if (!Object.hasOwn(input, key) || Object.hasOwn(values, key)) continue;
     next = placeWriterFields(event, values, next, key);
     event[key] = input[key];
   }

@@ -211,6 +211,17 @@ describe.each(dialects)('custody writer on %s', (dialect) => {
     expect(events[2]!.record_prev).toBe(hashLeaf(rows[1]!.leaf).toString('hex'));
   });
 
+  it("keeps every field of the job's event, whatever its name, and sets the chain fields only itself", async () => {
+    f = await writerFixture(dialect);
+    // Names an object inherits (constructor, toString…) are fields like any other in a leaf.
+    await f.writer.submit({ run: async (ctx) => ctx.append({ type: 'x', record: 'rec-C', constructor: 'c', toString: 't', valueOf: 'v', record_seq: 99, ts_server: 'mine' } as never) });
+    const [row] = await f.store.entriesOfRecord('rec-C');
+    const event = decodeLeaf(row!.leaf) as unknown as Record<string, unknown>;
+    expect(event).toMatchObject({ type: 'x', record: 'rec-C', record_seq: 1 });
+    expect([event.constructor, event.toString, event.valueOf]).toEqual(['c', 't', 'v']);
+    expect(event.ts_server).not.toBe('mine');
+  });
+
   it('continues correctly after another process appended to the same log', async () => {
     f = await writerFixture(dialect);
     await f.writer.submit({ run: async (ctx) => ctx.append({ type: 'first', record: 'rec-A' }) });
