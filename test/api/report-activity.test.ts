@@ -12,6 +12,7 @@ import { visitorsOf } from '../../server/visitors/visitors-module';
 import { Alert } from '../../server/db/models';
 import { firstIndexAtOrAfter } from '../../server/reports/activity-log';
 import { ACCESS_DENIED_ALERTS, type ActivityReport } from '../../server/reports/activity-report';
+import { MIDNIGHT_MARGIN_MS, utcDayAfter, utcDayClearOfMidnight } from '../support/utc-day';
 
 const dialects = await dialectsUnderTest();
 
@@ -23,8 +24,8 @@ describe.each(dialects)('the activity report on %s', (dialect) => {
   let f: ServerFixture;
   let seq = 0;
   let stored = 0;
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-  const today = day(0);
+  let today = '';
+  const day = (offset: number) => utcDayAfter(today, offset);
 
   const read = async (event: Record<string, unknown>) => {
     const outcome = await new Promise<IngestOutcome>((settle) =>
@@ -47,6 +48,7 @@ describe.each(dialects)('the activity report on %s', (dialect) => {
   };
 
   beforeAll(async () => {
+    today = await utcDayClearOfMidnight();
     f = await startTestServer({ dialect, devicePolicy: { debounceMs: 0 } });
     await f.as('manager');
     const { writer, db, bus, clock, directory } = f.server.services;
@@ -84,7 +86,7 @@ describe.each(dialects)('the activity report on %s', (dialect) => {
     for (const name of ['Vera Visitor', 'Walt Walkin']) {
       await visitors.signIn({ visitor: { person: { name }, company: 'Guests Ltd' }, hostPersonId: person, nda: { version: nda.version, sha256: nda.sha256, typedName: name }, badge: { kind: 'label' }, purpose: 'Meeting' }, 'u_kiosk');
     }
-  }, 60_000);
+  }, 60_000 + MIDNIGHT_MARGIN_MS);
   afterAll(async () => f?.close());
 
   it('counts each kind of activity of the day, from the custody log and the tables, and logs the viewing', async () => {

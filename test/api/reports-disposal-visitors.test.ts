@@ -13,6 +13,7 @@ import type { IngestOutcome } from '../../server/ingest/event-bus';
 import { decodeLeaf, type LeafEvent } from '../../server/custody-log/leaf';
 import { visitorsOf } from '../../server/visitors/visitors-module';
 import { findReportFonts } from '../../server/reports/pdf-fonts';
+import { MIDNIGHT_MARGIN_MS, utcDayAfter, utcDayClearOfMidnight } from '../support/utc-day';
 
 type Rows = { rows: Record<string, string | number | null>[]; subtitle: string[]; title: string };
 
@@ -25,8 +26,8 @@ describe('reports on shredding, visitors and holds', () => {
   let f: ServerFixture;
   let disposal: DisposalService;
   const people: Record<string, string> = {};
-  const today = new Date().toISOString().slice(0, 10);
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  let today = '';
+  let tomorrow = '';
   let seq = 0;
 
   const read = (event: Record<string, unknown>) =>
@@ -60,6 +61,8 @@ describe('reports on shredding, visitors and holds', () => {
   };
 
   beforeAll(async () => {
+    today = await utcDayClearOfMidnight();
+    tomorrow = utcDayAfter(today, 1);
     f = await startTestServer();
     await f.as('manager');
     const { writer, db, bus, clock, directory } = f.server.services;
@@ -97,7 +100,7 @@ describe('reports on shredding, visitors and holds', () => {
     expect(hold.records).toBe(1);
     const released = await disposal.placeHold({ scope: 'client', client: 'Cedar', reason: 'Dispute with landlord', requested_by: people.max!, approved_by: people.mia! });
     await disposal.releaseHold(released.id, { reason: 'Settled', released_by: people.mia!, approved_by: people.max! });
-  }, 60_000);
+  }, 60_000 + MIDNIGHT_MARGIN_MS);
   afterAll(async () => f?.close());
 
   it('shredding: one row per certificate, a pickup without one flagged; as CSV and as a PDF that opens', async () => {

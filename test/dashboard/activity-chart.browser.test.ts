@@ -6,6 +6,7 @@ import { builtDashboard } from './support/dashboard-build';
 import { Cab4Board, CAB4_FILE, MANAGER_BADGE, seedOffice } from './support/office';
 import { createAccount, signInOnPage } from './support/accounts';
 import { screenshot, seriousViolations } from './support/page-tools';
+import { MIDNIGHT_MARGIN_MS, utcDayClearOfMidnight } from '../support/utc-day';
 
 /**
  * The activity chart of the reports page: a cabinet visit and a check-out made on cabinet D's
@@ -17,10 +18,11 @@ describe.skipIf(!chromiumAvailable())('the activity chart on the reports page in
   let page: Page;
   let board: Cab4Board;
   const pageErrors: string[] = [];
-  const today = new Date().toISOString().slice(0, 10);
+  let today = '';
   const card = () => page.locator('[data-report="activity"]');
 
   beforeAll(async () => {
+    today = await utcDayClearOfMidnight();
     const build = await builtDashboard();
     f = await startTestServer({ dashboardDir: build.dir, devicePolicy: { debounceMs: 100 } });
     await seedOffice(f);
@@ -32,7 +34,7 @@ describe.skipIf(!chromiumAvailable())('the activity chart on the reports page in
     ({ page } = await desktopPage(browser, pageErrors));
     await page.goto(`${f.url}/reports`);
     await signInOnPage(page, manager);
-  }, 120_000);
+  }, 120_000 + MIDNIGHT_MARGIN_MS);
 
   afterAll(async () => {
     await browser?.close();
